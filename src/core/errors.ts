@@ -1,0 +1,48 @@
+/** Base class of every error the tracking core throws on purpose. `code` is stable for callers. */
+export class TrackingError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The event itself is malformed: a field has a value the ledger must not store. */
+export class InvalidEventError extends TrackingError {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super('INVALID_EVENT', `${field}: ${message}`);
+  }
+}
+
+export class UnknownSectionError extends TrackingError {
+  constructor(readonly section: string) {
+    super('UNKNOWN_SECTION', `section "${section}" is not registered`);
+  }
+}
+
+export class UnknownUserError extends TrackingError {
+  constructor(readonly userId: number) {
+    super('UNKNOWN_USER', `user ${userId} does not exist`);
+  }
+}
+
+export class DuplicateSectionError extends TrackingError {
+  constructor(readonly section: string) {
+    super('DUPLICATE_SECTION', `section "${section}" is already registered`);
+  }
+}
+
+/** The database refused or failed the write; nothing of the event was stored. */
+export class TrackingStorageError extends TrackingError {
+  constructor(cause: unknown) {
+    super('STORAGE_FAILED', `could not store the event: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+    });
+  }
+}

@@ -1,0 +1,183 @@
+import { randomUUID } from 'node:crypto';
+import { InvalidEventError } from './errors.js';
+import { normalizeModelName } from './pricing.js';
+import type { SectionRegistry } from './sections.js';
+
+/** One AI request (attempt) as a caller reports it. Only `section` and `responseTimeMs` are required. */
+export interface UsageEvent {
+  /** Idempotency key: replaying the same id changes nothing. Generated when absent. */
+  id?: string;
+  /** The user the request was made for; null or absent for system work. */
+  userId?: number | null;
+  section: string;
+  /** Defaults to the section's default model. */
+  modelName?: string;
+  /** Gemini promptTokenCount: includes cached tokens. */
+  promptTokens?: number;
+  /** Gemini candidatesTokenCount. */
+  completionTokens?: number;
+  /** Gemini thoughtsTokenCount, billed at the output rate. */
+  thoughtsTokens?: number;
+  /** Gemini cachedContentTokenCount, a part of promptTokens. */
+  cachedTokens?: number;
+  /** Gemini totalTokenCount; computed from the parts when absent. */
+  totalTokens?: number;
+  responseTimeMs: number;
+  /** Defaults to true. */
+  success?: boolean;
+  errorMessage?: string | null;
+  metadata?: Record<string, unknown>;
+  /** When the call happened; a replay must carry the same value. Defaults to now. */
+  createdAt?: Date | string;
+}
+
+/** A validated event with every column decided, ready to be written. */
+export interface NormalizedEvent {
+  id: string;
+  userId: number | null;
+  section: string;
+  modelName: string;
+  promptTokens: number;
+  completionTokens: number;
+  thoughtsTokens: number;
+  cachedTokens: number;
+  totalTokens: number;
+  responseTimeMs: number;
+  success: boolean;
+  errorMessage: string | null;
+  /** Serialized JSON, checked against the size cap. */
+  metadataJson: string;
+  createdAt: Date;
+}
+
+/** Gemini's largest context is 2M tokens; anything far above is a unit or parsing error. */
+export const MAX_TOKENS_PER_FIELD = 10_000_000;
+/** One hour: longer than any Gemini call or stream we would keep open. */
+export const MAX_RESPONSE_TIME_MS = 3_600_000;
+export const MAX_METADATA_BYTES = 16 * 1024;
+export const MAX_ERROR_MESSAGE_CHARS = 16 * 1024;
+const MAX_MODEL_NAME_CHARS = 200;
+const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const NUL = '\u0000';
+
+function count(field: string, value: unknown, max: number): number {
+  if (value === undefined || value === null) return 0;
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new InvalidEventError(field, `must be a finite number, got ${String(value)}`);
+  if (!Number.isInteger(value)) throw new InvalidEventError(field, `must be a whole number, got ${value}`);
+  if (value < 0) throw new InvalidEventError(field, `must not be negative, got ${value}`);
+  if (value > max) throw new InvalidEventError(field, `${value} exceeds the limit of ${max}`);
+  return value;
+}
+
+/** Throws unless `value` survives JSON.stringify and JSON.parse unchanged and fits in jsonb. */
+function assertJsonValue(value: unknown, path: string, seen: Set<object>): void {
+  switch (typeof value) {
+    case 'string':
+      if (value.includes(NUL)) throw new InvalidEventError(path, 'contains a NUL character, which PostgreSQL cannot store');
+      return;
+    case 'boolean':
+      return;
+    case 'number':
+      if (!Number.isFinite(value)) throw new InvalidEventError(path, `${value} is not representable in JSON`);
+      return;
+    case 'object': {
+      if (value === null) return;
+      if (value instanceof Date) {
+        if (Number.isNaN(value.getTime())) throw new InvalidEventError(path, 'is an invalid Date');
+        return;
+      }
+      if (seen.has(value)) throw new InvalidEventError(path, 'is a circular reference');
+      const proto = Object.getPrototypeOf(value);
+      if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) {
+        throw new InvalidEventError(path, `is a ${proto?.constructor?.name ?? 'non-plain'} object, not plain JSON`);
+      }
+      seen.add(value);
+      for (const [key, child] of Object.entries(value)) {
+        if (key.includes(NUL)) throw new InvalidEventError(path, 'has a key with a NUL character');
+        assertJsonValue(child, `${path}.${key}`, seen);
+      }
+      seen.delete(value);
+      return;
+    }
+    default:
+      throw new InvalidEventError(path, `a ${typeof value} is not JSON-serialisable`);
+  }
+}
+
+function metadataJson(metadata: unknown): string {
+  if (metadata === undefined || metadata === null) return '{}';
+  if (typeof metadata !== 'object' || Array.isArray(metadata)) throw new InvalidEventError('metadata', 'must be a plain object');
+  assertJsonValue(metadata, 'metadata', new Set());
+  const json = JSON.stringify(metadata);
+  const bytes = Buffer.byteLength(json, 'utf8');
+  if (bytes > MAX_METADATA_BYTES) throw new InvalidEventError('metadata', `is ${bytes} bytes as JSON, over the ${MAX_METADATA_BYTES}-byte cap`);
+  return json;
+}
+
+function createdAt(value: unknown, now: Date): Date {
+  if (value === undefined || value === null) return now;
+  const date = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : undefined;
+  if (!date || Number.isNaN(date.getTime())) throw new InvalidEventError('createdAt', `is not a valid date: ${String(value)}`);
+  if (date.getTime() > now.getTime() + MAX_CLOCK_SKEW_MS) throw new InvalidEventError('createdAt', `${date.toISOString()} is in the future`);
+  return date;
+}
+
+function errorMessage(value: unknown): string | null {
+  if (value === undefined || value === null || value === '') return null;
+  if (typeof value !== 'string') throw new InvalidEventError('errorMessage', 'must be a string');
+  const clean = value.replaceAll(NUL, '');
+  return clean.length > MAX_ERROR_MESSAGE_CHARS ? `${clean.slice(0, MAX_ERROR_MESSAGE_CHARS)}… [truncated]` : clean;
+}
+
+/** Validates a caller's event and decides every column; throws InvalidEventError or UnknownSectionError. */
+export function normalizeEvent(event: UsageEvent, sections: SectionRegistry, now = new Date()): NormalizedEvent {
+  if (typeof event !== 'object' || event === null) throw new InvalidEventError('event', 'must be an object');
+  if (typeof event.section !== 'string') throw new InvalidEventError('section', 'is required');
+  const section = sections.get(event.section);
+
+  const id = event.id ?? randomUUID();
+  if (typeof id !== 'string' || !UUID.test(id)) throw new InvalidEventError('id', `must be a uuid, got ${String(id)}`);
+
+  const userId = event.userId ?? null;
+  if (userId !== null && (typeof userId !== 'number' || !Number.isSafeInteger(userId) || userId <= 0)) {
+    throw new InvalidEventError('userId', `must be a positive integer or null, got ${String(userId)}`);
+  }
+
+  if (event.modelName !== undefined && typeof event.modelName !== 'string') throw new InvalidEventError('modelName', 'must be a string');
+  const modelName = normalizeModelName(event.modelName ?? section.defaultModel);
+  if (!modelName || modelName.length > MAX_MODEL_NAME_CHARS || modelName.includes(NUL)) {
+    throw new InvalidEventError('modelName', `must be 1 to ${MAX_MODEL_NAME_CHARS} characters`);
+  }
+
+  const promptTokens = count('promptTokens', event.promptTokens, MAX_TOKENS_PER_FIELD);
+  const completionTokens = count('completionTokens', event.completionTokens, MAX_TOKENS_PER_FIELD);
+  const thoughtsTokens = count('thoughtsTokens', event.thoughtsTokens, MAX_TOKENS_PER_FIELD);
+  const cachedTokens = count('cachedTokens', event.cachedTokens, MAX_TOKENS_PER_FIELD);
+  const parts = promptTokens + completionTokens + thoughtsTokens;
+  const totalTokens = event.totalTokens === undefined || event.totalTokens === null ? parts : count('totalTokens', event.totalTokens, 3 * MAX_TOKENS_PER_FIELD);
+  if (cachedTokens > promptTokens) throw new InvalidEventError('cachedTokens', `${cachedTokens} exceeds promptTokens ${promptTokens}, which include them`);
+  if (totalTokens < parts) throw new InvalidEventError('totalTokens', `${totalTokens} is lower than prompt + completion + thoughts = ${parts}`);
+
+  if (event.responseTimeMs === undefined || event.responseTimeMs === null) throw new InvalidEventError('responseTimeMs', 'is required');
+  const responseTimeMs = count('responseTimeMs', event.responseTimeMs, MAX_RESPONSE_TIME_MS);
+
+  if (event.success !== undefined && typeof event.success !== 'boolean') throw new InvalidEventError('success', 'must be a boolean');
+
+  return {
+    id: id.toLowerCase(),
+    userId,
+    section: section.id,
+    modelName,
+    promptTokens,
+    completionTokens,
+    thoughtsTokens,
+    cachedTokens,
+    totalTokens,
+    responseTimeMs,
+    success: event.success ?? true,
+    errorMessage: errorMessage(event.errorMessage),
+    metadataJson: metadataJson(event.metadata),
+    createdAt: createdAt(event.createdAt, now),
+  };
+}

@@ -1,0 +1,47 @@
+import { DataTypes, type InferAttributes, type InferCreationAttributes, type Model, type ModelStatic, type Sequelize } from 'sequelize';
+
+/** One AI request (attempt). Written only by the tracker, never updated. */
+export interface AIUsageLogAttributes extends Model<InferAttributes<AIUsageLogAttributes>, InferCreationAttributes<AIUsageLogAttributes>> {
+  id: string;
+  userId: number | null;
+  section: string;
+  modelName: string;
+  promptTokens: number;
+  completionTokens: number;
+  thoughtsTokens: number;
+  cachedTokens: number;
+  totalTokens: number;
+  responseTimeMs: number;
+  success: boolean;
+  errorMessage: string | null;
+  metadata: Record<string, unknown>;
+  /** Exact decimal string; null when the model had no price. */
+  costUsd: string | null;
+  createdAt: Date;
+}
+
+export type AIUsageLogModel = ModelStatic<AIUsageLogAttributes>;
+
+export function defineAIUsageLog(sequelize: Sequelize): AIUsageLogModel {
+  return sequelize.define<AIUsageLogAttributes>(
+    'AIUsageLog',
+    {
+      id: { type: DataTypes.UUID, primaryKey: true },
+      userId: { type: DataTypes.INTEGER, allowNull: true },
+      section: { type: DataTypes.TEXT, allowNull: false },
+      modelName: { type: DataTypes.TEXT, allowNull: false },
+      promptTokens: { type: DataTypes.INTEGER, allowNull: false },
+      completionTokens: { type: DataTypes.INTEGER, allowNull: false },
+      thoughtsTokens: { type: DataTypes.INTEGER, allowNull: false },
+      cachedTokens: { type: DataTypes.INTEGER, allowNull: false },
+      totalTokens: { type: DataTypes.INTEGER, allowNull: false },
+      responseTimeMs: { type: DataTypes.INTEGER, allowNull: false },
+      success: { type: DataTypes.BOOLEAN, allowNull: false },
+      errorMessage: { type: DataTypes.TEXT, allowNull: true },
+      metadata: { type: DataTypes.JSONB, allowNull: false },
+      costUsd: { type: DataTypes.DECIMAL, allowNull: true },
+      createdAt: { type: DataTypes.DATE, allowNull: false },
+    },
+    { tableName: 'ai_usage_logs', underscored: true, updatedAt: false },
+  );
+}

@@ -1,0 +1,52 @@
+import { DataTypes, type InferAttributes, type InferCreationAttributes, type Model, type ModelStatic, type Sequelize } from 'sequelize';
+
+/** Daily aggregate per (user, UTC day, section, model); kept equal to the sum of the logs by the tracker. */
+export interface AIUsageTrackingAttributes extends Model<InferAttributes<AIUsageTrackingAttributes>, InferCreationAttributes<AIUsageTrackingAttributes>> {
+  id: string;
+  userId: number | null;
+  date: string;
+  section: string;
+  modelName: string;
+  // bigint sums arrive from pg as strings.
+  requestCount: string;
+  successCount: string;
+  failureCount: string;
+  promptTokens: string;
+  completionTokens: string;
+  thoughtsTokens: string;
+  cachedTokens: string;
+  totalTokens: string;
+  totalResponseTimeMs: string;
+  costUsd: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type AIUsageTrackingModel = ModelStatic<AIUsageTrackingAttributes>;
+
+export function defineAIUsageTracking(sequelize: Sequelize): AIUsageTrackingModel {
+  const sum = { type: DataTypes.BIGINT, allowNull: false };
+  return sequelize.define<AIUsageTrackingAttributes>(
+    'AIUsageTracking',
+    {
+      id: { type: DataTypes.BIGINT, primaryKey: true, autoIncrement: true },
+      userId: { type: DataTypes.INTEGER, allowNull: true },
+      date: { type: DataTypes.DATEONLY, allowNull: false },
+      section: { type: DataTypes.TEXT, allowNull: false },
+      modelName: { type: DataTypes.TEXT, allowNull: false },
+      requestCount: sum,
+      successCount: sum,
+      failureCount: sum,
+      promptTokens: sum,
+      completionTokens: sum,
+      thoughtsTokens: sum,
+      cachedTokens: sum,
+      totalTokens: sum,
+      totalResponseTimeMs: sum,
+      costUsd: { type: DataTypes.DECIMAL, allowNull: false },
+      createdAt: DataTypes.DATE,
+      updatedAt: DataTypes.DATE,
+    },
+    { tableName: 'ai_usage_tracking', underscored: true },
+  );
+}

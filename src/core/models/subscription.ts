@@ -1,0 +1,40 @@
+import { DataTypes, type CreationOptional, type ForeignKey, type InferAttributes, type InferCreationAttributes, type Model, type ModelStatic, type Sequelize } from 'sequelize';
+
+export interface SubscriptionAttributes extends Model<InferAttributes<SubscriptionAttributes>, InferCreationAttributes<SubscriptionAttributes>> {
+  id: CreationOptional<number>;
+  userId: ForeignKey<number>;
+  plan: string;
+  /** Tokens included in one period. */
+  tokenQuota: number;
+  /** Tokens debited by the tracker during the period (thinking included). bigint: a string from pg. */
+  tokensUsed: CreationOptional<string>;
+  /** USD debited during the period; exact decimal string. */
+  costUsedUsd: CreationOptional<string>;
+  periodStart: Date;
+  periodEnd: Date;
+  canceledAt: CreationOptional<Date | null>;
+  createdAt: CreationOptional<Date>;
+  updatedAt: CreationOptional<Date>;
+}
+
+export type SubscriptionModel = ModelStatic<SubscriptionAttributes>;
+
+export function defineSubscription(sequelize: Sequelize): SubscriptionModel {
+  return sequelize.define<SubscriptionAttributes>(
+    'Subscription',
+    {
+      id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+      userId: { type: DataTypes.INTEGER, allowNull: false },
+      plan: { type: DataTypes.TEXT, allowNull: false },
+      tokenQuota: { type: DataTypes.BIGINT, allowNull: false, validate: { min: 0 } },
+      tokensUsed: { type: DataTypes.BIGINT, allowNull: false, defaultValue: 0 },
+      costUsedUsd: { type: DataTypes.DECIMAL, allowNull: false, defaultValue: 0 },
+      periodStart: { type: DataTypes.DATE, allowNull: false },
+      periodEnd: { type: DataTypes.DATE, allowNull: false },
+      canceledAt: { type: DataTypes.DATE, allowNull: true },
+      createdAt: DataTypes.DATE,
+      updatedAt: DataTypes.DATE,
+    },
+    { tableName: 'subscriptions', underscored: true },
+  );
+}

