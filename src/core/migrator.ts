@@ -44,7 +44,7 @@ export function createMigrator(sequelize: Sequelize, extraDirs: readonly string[
         down: () => migration.down(queryInterface, SequelizeStatic),
       };
     }),
-    storage: new SequelizeStorage({ sequelize, modelName: 'SequelizeMeta' }),
+    storage: new SequelizeStorage({ sequelize, modelName: 'SequelizeMeta', tableName: 'SequelizeMeta' }),
     context: queryInterface,
     logger: log ? console : undefined,
   });

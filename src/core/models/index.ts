@@ -1,5 +1,6 @@
 import type { Sequelize } from 'sequelize';
 import { defineAIUsageLog, type AIUsageLogModel } from './ai-usage-log.js';
+import { defineApiToken, type ApiTokenModel } from './api-token.js';
 import { defineAIUsageTracking, type AIUsageTrackingModel } from './ai-usage-tracking.js';
 import { defineSubscription, type SubscriptionModel } from './subscription.js';
 import { defineUser, type UserModel } from './user.js';
@@ -9,6 +10,7 @@ export interface CoreModels {
   Subscription: SubscriptionModel;
   AIUsageLog: AIUsageLogModel;
   AIUsageTracking: AIUsageTrackingModel;
+  ApiToken: ApiTokenModel;
 }
 
 /** Defines the core models on `sequelize` with their associations. Tables come from migrations. */
@@ -17,15 +19,19 @@ export function defineCoreModels(sequelize: Sequelize): CoreModels {
   const Subscription = defineSubscription(sequelize);
   const AIUsageLog = defineAIUsageLog(sequelize);
   const AIUsageTracking = defineAIUsageTracking(sequelize);
+  const ApiToken = defineApiToken(sequelize);
   User.hasMany(Subscription, { foreignKey: 'userId', as: 'subscriptions' });
   Subscription.belongsTo(User, { foreignKey: 'userId', as: 'user' });
   User.hasMany(AIUsageLog, { foreignKey: 'userId', as: 'usageLogs' });
   AIUsageLog.belongsTo(User, { foreignKey: 'userId', as: 'user' });
   AIUsageTracking.belongsTo(User, { foreignKey: 'userId', as: 'user' });
-  return { User, Subscription, AIUsageLog, AIUsageTracking };
+  User.hasMany(ApiToken, { foreignKey: 'userId', as: 'apiTokens' });
+  ApiToken.belongsTo(User, { foreignKey: 'userId', as: 'user' });
+  return { User, Subscription, AIUsageLog, AIUsageTracking, ApiToken };
 }
 
 export type { UserAttributes, UserRole } from './user.js';
 export type { SubscriptionAttributes } from './subscription.js';
 export type { AIUsageLogAttributes } from './ai-usage-log.js';
 export type { AIUsageTrackingAttributes } from './ai-usage-tracking.js';
+export type { ApiTokenAttributes } from './api-token.js';

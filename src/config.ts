@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import type { ModelPrice } from './core/pricing.js';
+
+/** Application settings, read once from the environment (see README, Configuration). */
+export interface AppConfig {
+  /** `production` turns on secure cookies, requires SESSION_SECRET and expects a prebuilt admin bundle. */
+  production: boolean;
+  /** HTTP port of the panel and API. */
+  port: number;
+  /** Interface to listen on. */
+  host: string;
+  /** Signs the panel's session cookie. */
+  sessionSecret: string;
+  /** Extra or replacement model prices (AI_USAGE_PRICING_FILE, a JSON array of ModelPrice). */
+  priceOverrides: ModelPrice[];
+  /** Real Gemini API key; when absent the built-in simulator is used. */
+  geminiApiKey?: string;
+  /** Gemini-compatible endpoint (proxy, regional endpoint, simulator elsewhere). */
+  geminiBaseUrl?: string;
+  /** Response-time badge thresholds in ms: green below `fast`, orange below `slow`, red from `slow`. */
+  responseTime: { fastMs: number; slowMs: number };
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const DEV_SESSION_SECRET = 'adminjs-ai-usage-development-secret-not-for-production';
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new ConfigError(`${name} must be a non-negative integer, got "${raw}"`);
+  return value;
+}
+
+function priceOverrides(path: string | undefined): ModelPrice[] {
+  if (!path) return [];
+  try {
+    const parsed = JSON.parse(readFileSync(path, 'utf8'));
+    if (!Array.isArray(parsed)) throw new Error('expected a JSON array of model prices');
+    return parsed as ModelPrice[];
+  } catch (error) {
+    throw new ConfigError(`AI_USAGE_PRICING_FILE ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** Reads and checks the configuration; a missing SESSION_SECRET in production is a startup error. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const production = env.NODE_ENV === 'production';
+  const sessionSecret = env.SESSION_SECRET ?? (production ? undefined : DEV_SESSION_SECRET);
+  if (!sessionSecret) throw new ConfigError('SESSION_SECRET must be set in production (32+ random characters)');
+  if (production && sessionSecret.length < 32) throw new ConfigError('SESSION_SECRET must be at least 32 characters in production');
+  const responseTime = { fastMs: integer(env, 'RESPONSE_TIME_FAST_MS', 1000), slowMs: integer(env, 'RESPONSE_TIME_SLOW_MS', 3000) };
+  if (responseTime.fastMs >= responseTime.slowMs) throw new ConfigError('RESPONSE_TIME_FAST_MS must be below RESPONSE_TIME_SLOW_MS');
+  return {
+    production,
+    port: integer(env, 'PORT', 3000),
+    host: env.HOST || '127.0.0.1',
+    sessionSecret,
+    priceOverrides: priceOverrides(env.AI_USAGE_PRICING_FILE),
+    geminiApiKey: env.GEMINI_API_KEY || undefined,
+    geminiBaseUrl: env.GEMINI_BASE_URL || undefined,
+    responseTime,
+  };
+}

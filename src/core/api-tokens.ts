@@ -1,0 +1,25 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { ApiTokenModel } from './models/api-token.js';
+
+const TOKEN_PREFIX = 'aiu_';
+
+export function hashApiToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** Creates a token for the user and returns it in clear: the only time it is ever visible. */
+export async function issueApiToken(ApiToken: ApiTokenModel, userId: number, name = 'default'): Promise<string> {
+  const token = `${TOKEN_PREFIX}${randomBytes(24).toString('base64url')}`;
+  await ApiToken.create({ userId, name, tokenHash: hashApiToken(token), tokenPrefix: token.slice(0, TOKEN_PREFIX.length + 6) });
+  return token;
+}
+
+/** The user id a live (not revoked, not expired) token belongs to, or null. Marks the token used. */
+export async function resolveApiToken(ApiToken: ApiTokenModel, token: string): Promise<number | null> {
+  if (!token.startsWith(TOKEN_PREFIX)) return null;
+  const found = await ApiToken.findOne({ where: { tokenHash: hashApiToken(token), revokedAt: null } });
+  if (!found || (found.expiresAt && found.expiresAt.getTime() <= Date.now())) return null;
+  // Recorded at most once a minute, so a busy client does not turn every request into a write.
+  if (!found.lastUsedAt || Date.now() - found.lastUsedAt.getTime() > 60_000) await found.update({ lastUsedAt: new Date() });
+  return found.userId;
+}

@@ -1,0 +1,42 @@
+import type { NextFunction, Request, Response } from 'express';
+import { resolveApiToken } from '../core/api-tokens.js';
+import type { CoreModels } from '../core/models/index.js';
+
+/** The authenticated caller of an /api route. */
+export interface ApiUser {
+  id: number;
+  email: string;
+  role: string;
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** Set by requireApiToken on every /api route. */
+    apiUser?: ApiUser;
+  }
+}
+
+/** The API user set by requireApiToken; a route reached without it is a wiring error. */
+export function apiUserOf(req: Request): ApiUser {
+  if (!req.apiUser) throw new Error('route mounted outside requireApiToken');
+  return req.apiUser;
+}
+
+/** Requires `Authorization: Bearer <token>` with a live per-user token; 401 otherwise. */
+export function requireApiToken(core: CoreModels) {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const match = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '');
+      const userId = match?.[1] ? await resolveApiToken(core.ApiToken, match[1]) : null;
+      const user = userId === null ? null : await core.User.findByPk(userId, { attributes: ['id', 'email', 'role'] });
+      if (!user) {
+        res.set('WWW-Authenticate', 'Bearer realm="api"').status(401).json({ error: 'unauthorized', message: 'a valid bearer token is required (Authorization: Bearer <token>)' });
+        return;
+      }
+      req.apiUser = { id: user.id, email: user.email, role: user.role };
+      next();
+    } catch (error) {
+      next(error);
+    }
+  };
+}
