@@ -1,9 +1,9 @@
 import { inspect } from 'node:util';
-import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import type { Sequelize, Transaction } from 'sequelize';
 import { TrackingError, TrackingStorageError, UnknownUserError } from './errors.js';
 import { normalizeEvent, type NormalizedEvent, type UsageEvent } from './event.js';
 import { createPriceTable, type PriceTable } from './pricing.js';
-import { RECORD_EVENT_SQL } from './record-event-sql.js';
+import { runRecordStatement, type RecordRow } from './record-event-statement.js';
 import { SectionRegistry } from './sections.js';
 
 export interface TrackerLogger {
@@ -47,12 +47,6 @@ export interface Tracker {
   trackSafe(event: UsageEvent, options?: TrackOptions): Promise<SafeTrackResult>;
 }
 
-interface RecordRow {
-  inserted: number;
-  subscription_id: number | null;
-  tokens_used: string | null;
-  token_quota: string | null;
-}
 
 const RETRYABLE_CODES = new Set(['40P01', '40001']); // deadlock, serialization failure
 const MAX_ATTEMPTS = 3;
@@ -64,13 +58,16 @@ const consoleLogger: TrackerLogger = {
   error: (message, details) => console.error(message, describe(details)),
 };
 
+type PgError = { code?: string; constraint?: string; parent?: PgError };
+
 function pgCode(error: unknown): string | undefined {
-  const parent = (error as { parent?: { code?: string }; original?: { code?: string } }) ?? {};
-  return parent.parent?.code ?? parent.original?.code;
+  const e = error as PgError | undefined;
+  return e?.code ?? e?.parent?.code;
 }
 
 function pgConstraint(error: unknown): string | undefined {
-  return (error as { parent?: { constraint?: string } })?.parent?.constraint;
+  const e = error as PgError | undefined;
+  return e?.constraint ?? e?.parent?.constraint;
 }
 
 function bindValues(event: NormalizedEvent, costUsd: string | null): unknown[] {
@@ -102,13 +99,7 @@ export function createTracker(options: TrackerOptions): Tracker {
   async function write(event: NormalizedEvent, costUsd: string | null, transaction?: Transaction): Promise<RecordRow> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const [row] = await sequelize.query<RecordRow>(RECORD_EVENT_SQL, {
-          bind: bindValues(event, costUsd),
-          type: QueryTypes.SELECT,
-          transaction,
-        });
-        if (!row) throw new Error('the record statement returned no row');
-        return row;
+        return await runRecordStatement(sequelize, bindValues(event, costUsd), transaction);
       } catch (error) {
         if (pgCode(error) === '23503' && pgConstraint(error) === 'ai_usage_logs_user_id_fkey' && event.userId !== null) {
           throw new UnknownUserError(event.userId);
@@ -135,8 +126,9 @@ export function createTracker(options: TrackerOptions): Tracker {
       const tokensUsed = Number(row.tokens_used);
       const tokenQuota = Number(row.token_quota);
       result.subscription = { id: row.subscription_id, tokensUsed, tokenQuota, overQuota: tokensUsed > tokenQuota };
-      if (result.subscription.overQuota) {
-        const warning = `user ${event.userId} is over quota: ${tokensUsed} of ${tokenQuota} tokens`;
+      // Warn once, on the event that crosses the quota, not on every event after it.
+      if (result.subscription.overQuota && tokensUsed - event.totalTokens <= tokenQuota) {
+        const warning = `user ${event.userId} went over quota: ${tokensUsed} of ${tokenQuota} tokens`;
         warnings.push(warning);
         logger.warn(`[TRACK_WARNING] ${warning}`, { event: input });
       }

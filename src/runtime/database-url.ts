@@ -17,6 +17,6 @@ export async function resolveDatabase(log: (message: string) => void, env: NodeJ
     database: EMBEDDED_DATABASE,
     log,
   });
-  log(`DATABASE_URL is unset: using embedded PostgreSQL on port ${embeddedPort(env)} (data in .data/pg).`);
+  log(`DATABASE_URL is unset: using embedded PostgreSQL (data in .data/pg), ${running.url.replace(/\/\/[^@]*@/, "//")}.`);
   return { url: running.url, stop: running.stop, embedded: true };
 }

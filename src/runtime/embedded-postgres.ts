@@ -50,27 +50,29 @@ async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
   return !isAlive(pid);
 }
 
+type ExistingPostmaster = { state: 'none' } | { state: 'owned'; pid: number; owner: number; port: number };
+
 /**
- * A postmaster whose parent died (SIGKILL, crash) keeps running and holds the data directory.
- * If its parent is gone we stop it; if its parent is alive, another process owns the cluster.
+ * A postmaster whose parent died (SIGKILL, crash) keeps running and holds the data directory: we
+ * stop it. One whose parent is alive belongs to another running process (an `npm start` while a
+ * CLI command runs): we share it rather than fight over it.
  */
-async function recoverStalePostmaster(dataDir: string, log: (message: string) => void): Promise<void> {
+async function inspectPostmaster(dataDir: string, log: (message: string) => void): Promise<ExistingPostmaster> {
   const pidFile = path.join(dataDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return; // postgres itself clears a dead pid file
-  const parent = parentOf(pid);
-  if (parent !== undefined && parent !== 1 && isAlive(parent) && parent !== process.pid) {
-    throw new Error(
-      `embedded PostgreSQL in ${dataDir} is in use by process ${parent} (postmaster ${pid}). ` +
-        `Stop that process first, or set DATABASE_URL to use another database.`,
-    );
+  if (!existsSync(pidFile)) return { state: 'none' };
+  const [pidLine, , , portLine] = readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(pidLine);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return { state: 'none' }; // postgres itself clears a dead pid file
+  const owner = parentOf(pid);
+  if (owner !== undefined && owner !== 1 && owner !== process.pid && isAlive(owner)) {
+    return { state: 'owned', pid, owner, port: Number(portLine) };
   }
   log(`Found an orphaned embedded PostgreSQL (pid ${pid}) left by a previous run; stopping it.`);
   process.kill(pid, 'SIGINT'); // fast shutdown: aborts sessions, keeps data consistent
   if (!(await waitForExit(pid, 15_000))) {
     throw new Error(`embedded PostgreSQL (pid ${pid}) did not stop within 15 s; stop it by hand: kill ${pid}`);
   }
+  return { state: 'none' };
 }
 
 async function ensureDatabase(url: string, database: string): Promise<void> {
@@ -89,7 +91,13 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const log = options.log ?? (() => {});
   const dataDir = path.resolve(options.dataDir);
   await mkdir(path.dirname(dataDir), { recursive: true });
-  await recoverStalePostmaster(dataDir, log);
+  const existing = await inspectPostmaster(dataDir, log);
+  if (existing.state === 'owned') {
+    log(`Using the embedded PostgreSQL started by process ${existing.owner} (port ${existing.port}).`);
+    const sharedUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${existing.port}`;
+    await ensureDatabase(`${sharedUrl}/postgres`, options.database);
+    return { url: `${sharedUrl}/${options.database}`, stop: async () => {} };
+  }
 
   const onError = (message: unknown) => log(`embedded PostgreSQL: ${message instanceof Error ? message.message : String(message)}`);
   const server = new EmbeddedPostgres({

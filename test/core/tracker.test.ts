@@ -278,3 +278,14 @@ describe('concurrency', () => {
     expect(await aggregateMismatches(db.sequelize)).toEqual([]);
   });
 });
+
+describe('quota', () => {
+  it('reports over-quota on every event but warns once, on the event that crosses it', async () => {
+    const userId = await insertUser(db.sequelize);
+    await insertSubscription(db.sequelize, userId, { quota: 500 });
+    const results = [];
+    for (let i = 0; i < 4; i++) results.push(await tracker.track(base({ userId, promptTokens: 150, completionTokens: 50 })));
+    expect(results.map((r) => r.subscription?.overQuota)).toEqual([false, false, true, true]);
+    expect(results.map((r) => r.warnings)).toEqual([[], [], [`user ${userId} went over quota: 600 of 500 tokens`], []]);
+  });
+});

@@ -1,0 +1,107 @@
+import { QueryTypes, type Sequelize } from 'sequelize';
+import { normalizeEvent, type UsageEvent } from '../src/core/event.js';
+import { createPriceTable } from '../src/core/pricing.js';
+import { SectionRegistry } from '../src/core/sections.js';
+import { createTracker } from '../src/core/tracker.js';
+import { startBenchServer, type BenchDatabase } from './support/bench-database.js';
+import { naiveTrack } from './naive-tracker.js';
+
+/**
+ * npm run bench:ingest [-- events]: N events through track() and through the naive baseline, 32
+ * concurrent callers each, on fresh databases in one run. Prints one JSON line.
+ */
+const EVENTS = Number(process.argv[2] ?? process.env.BENCH_EVENTS ?? 20_000);
+const CALLERS = 32;
+const USERS = 100;
+
+async function seedUsers(sequelize: Sequelize): Promise<number[]> {
+  const rows = await sequelize.query<{ id: number }>(
+    `INSERT INTO users (email, username) SELECT 'bench' || g || '@example.com', 'bench' || g FROM generate_series(1, ${USERS}) g RETURNING id`,
+    { type: QueryTypes.SELECT },
+  );
+  await sequelize.query(
+    `INSERT INTO subscriptions (user_id, plan, token_quota, period_start, period_end)
+     SELECT id, 'pro', 1000000000, now() - interval '15 days', now() + interval '15 days' FROM users`,
+  );
+  return rows.map((r) => r.id);
+}
+
+function event(userId: number, i: number, createdAt: Date): UsageEvent {
+  return { userId, section: 'chat', modelName: 'gemini-2.5-flash', promptTokens: 150 + (i % 50), completionTokens: 80, thoughtsTokens: i % 7, responseTimeMs: 1200, metadata: { conversation_id: 'abc' }, createdAt };
+}
+
+async function runConcurrently(count: number, work: (i: number) => Promise<unknown>): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CALLERS }, async () => {
+      while (next < count) await work(next++);
+    }),
+  );
+  return count / ((performance.now() - started) / 1000);
+}
+
+/** Requests in the logs minus requests in the aggregate: increments the aggregate lost. */
+async function lostUpdates(sequelize: Sequelize): Promise<number> {
+  const [row] = await sequelize.query<{ lost: string }>(
+    `SELECT (SELECT count(*) FROM ai_usage_logs) - (SELECT COALESCE(sum(request_count), 0) FROM ai_usage_tracking) AS lost`,
+    { type: QueryTypes.SELECT },
+  );
+  return Number(row!.lost);
+}
+
+async function measure(db: BenchDatabase, pick: (users: number[], i: number) => number, naive: boolean) {
+  const users = await seedUsers(db.sequelize);
+  const sections = new SectionRegistry();
+  const pricing = createPriceTable();
+  const tracker = createTracker({ sequelize: db.sequelize, sections, pricing });
+  const createdAt = new Date();
+  // Warm the pool and the plan cache so neither side pays connection set-up inside the timing.
+  await Promise.all(Array.from({ length: CALLERS }, () => db.sequelize.query('SELECT 1')));
+  const perSecond = await runConcurrently(EVENTS, async (i) => {
+    const input = event(pick(users, i), i, createdAt);
+    if (!naive) return tracker.track(input);
+    const normalized = normalizeEvent(input, sections);
+    return naiveTrack(db.sequelize, normalized, pricing.costUsd(normalized.modelName, normalized, normalized.createdAt));
+  });
+  return { perSecond, lost: await lostUpdates(db.sequelize) };
+}
+
+async function main(): Promise<void> {
+  const server = await startBenchServer();
+  // Random, like real traffic: concurrent callers sometimes hit the same user, which is where naive loses updates.
+  const spread = (users: number[]) => users[Math.floor(Math.random() * users.length)]!;
+  const hot = (users: number[]) => users[0]!;
+  const results: Record<string, { perSecond: number; lost: number }> = {};
+  try {
+    for (const [label, pick, naive] of [['tracker', spread, false], ['tracker_hot', hot, false], ['naive', spread, true]] as const) {
+      const db = await server.createDatabase(label, { poolMax: CALLERS });
+      try {
+        results[label] = await measure(db, pick, naive);
+      } finally {
+        await db.drop();
+      }
+    }
+  } finally {
+    await server.close();
+  }
+  const round = (n: number) => Math.round(n);
+  console.log(
+    JSON.stringify({
+      events: EVENTS,
+      callers: CALLERS,
+      tracker_events_per_s: round(results.tracker!.perSecond),
+      tracker_hot_row_events_per_s: round(results.tracker_hot!.perSecond),
+      naive_events_per_s: round(results.naive!.perSecond),
+      ratio: Number((results.tracker!.perSecond / results.naive!.perSecond).toFixed(2)),
+      tracker_lost_updates: results.tracker!.lost,
+      tracker_hot_row_lost_updates: results.tracker_hot!.lost,
+      naive_lost_updates: results.naive!.lost,
+    }),
+  );
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

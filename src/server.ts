@@ -1,0 +1,48 @@
+import { createApp } from './app.js';
+import { loadConfig } from './config.js';
+import { BUILTIN_PLUGINS } from './runtime/builtin-plugins.js';
+import { resolveDatabase } from './runtime/database-url.js';
+import { needsDemoSeed, seedDemo } from '../seeders/demo.js';
+
+const log = (message: string) => console.log(`[ai-usage] ${message}`);
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const database = await resolveDatabase(log);
+  const app = await createApp({ databaseUrl: database.url, plugins: BUILTIN_PLUGINS, config });
+  log('Database migrated.');
+
+  if (process.env.DEMO_SEED !== 'false' && (await needsDemoSeed(app))) {
+    log('First start: seeding demo data (users, subscriptions, 5,200 usage rows) ...');
+    const demo = await seedDemo(app);
+    log(`Demo data ready: ${demo.logRows} usage rows.`);
+    log(`API token of ${'demo@example.com'} (shown once): ${demo.demoApiToken}`);
+    log(`Viewer login (read-only): ${demo.viewerEmail} / ${demo.viewerPassword}`);
+  }
+
+  await app.listen();
+  const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/admin`;
+  log(`Admin panel: ${url}`);
+  log(`Login: admin@example.com / ${process.env.ADMIN_PASSWORD ? '(ADMIN_PASSWORD)' : 'admin-demo-password'} (demo data only; change it)`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: shutting down ...`);
+    try {
+      await app.close();
+      await database.stop?.();
+    } finally {
+      process.exit(0);
+    }
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error) => {
+  console.error(`[ai-usage] startup failed: ${error instanceof Error ? error.message : String(error)}`);
+  if (process.env.DEBUG) console.error(error);
+  process.exit(1);
+});
