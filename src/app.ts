@@ -5,6 +5,7 @@ import pg from 'pg';
 import type { ModelStatic, Sequelize } from 'sequelize';
 import { coreResources } from './admin/core-resources.js';
 import { createAdmin } from './admin/create-admin.js';
+import { createExportRouter } from './admin/export/index.js';
 import { loadConfig, type AppConfig } from './config.js';
 import { createSequelize } from './core/database.js';
 import { createMigrator } from './core/migrator.js';
@@ -119,6 +120,8 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   const admin = createAdmin({ resources, componentLoader });
   const sessionPool = new pg.Pool({ connectionString: options.databaseUrl, max: 4 });
   const adminRouter = createAdminRouter(admin, core.User, sessionPool, config);
+  // Streaming export downloads, behind the panel's session (the router above requires a login).
+  adminRouter.router.use('/export', createExportRouter({ admin, databaseUrl: options.databaseUrl, logError: logger.error }).router);
 
   const app = express();
   app.disable('x-powered-by');

@@ -1,0 +1,128 @@
+import React, { useEffect, useState } from 'react';
+import { ApiClient, type ActionProps } from 'adminjs';
+import { Box, Button, H5, Label, Loader, MessageBox, Radio, Table, TableBody, TableCell, TableHead, TableRow, Text } from '@adminjs/design-system';
+
+interface ImportDialogData {
+  fields: string[];
+  defaultMode: string;
+  modes: string[];
+  maxFileBytes: number;
+  maxRows: number;
+}
+
+interface ImportReport {
+  lineUnit: string;
+  rows: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  failed: number;
+  committed: boolean;
+  ignoredColumns: string[];
+  errors: { line: number; field?: string; message: string }[];
+  moreErrors: number;
+}
+
+const MODE_LABELS: Record<string, string> = { atomic: 'All rows or none (one transaction)', 'per-row': 'Keep the good rows, skip the bad ones' };
+
+/** Import dialog: a file (CSV, JSON, NDJSON, XLSX), the mode, then the report of every bad row by line. */
+const ImportDialog: React.FC<ActionProps> = ({ resource }) => {
+  const [data, setData] = useState<ImportDialogData>();
+  const [file, setFile] = useState<File>();
+  const [mode, setMode] = useState('atomic');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const [report, setReport] = useState<ImportReport>();
+
+  useEffect(() => {
+    new ApiClient()
+      .resourceAction({ resourceId: resource.id, actionName: 'import' })
+      .then((response) => {
+        const body = response.data as { importDialog?: ImportDialogData; importError?: string };
+        if (!body.importDialog) throw new Error(body.importError ?? 'import is not available');
+        setData(body.importDialog);
+        setMode(body.importDialog.defaultMode);
+      })
+      .catch((reason: Error) => setError(reason.message));
+  }, [resource.id]);
+
+  const upload = async () => {
+    if (!file) return;
+    setBusy(true);
+    setError(undefined);
+    setReport(undefined);
+    try {
+      const form = new FormData();
+      form.append('file', file);
+      form.append('mode', mode);
+      const response = await new ApiClient().resourceAction({ resourceId: resource.id, actionName: 'import', method: 'post', data: form });
+      const body = response.data as { importReport?: ImportReport; importError?: string };
+      if (body.importError) setError(body.importError);
+      setReport(body.importReport);
+    } catch (reason) {
+      setError((reason as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (!data) return error ? <MessageBox message={error} variant="danger" /> : <Loader />;
+  return (
+    <Box variant="white" data-testid="import-dialog">
+      <Text mb="lg">
+        Columns: {data.fields.join(', ')}. Rows with an existing id update that record; a re-imported export changes nothing. At most {data.maxRows.toLocaleString()} rows.
+      </Text>
+      <Box mb="lg">
+        <input type="file" accept=".csv,.json,.ndjson,.jsonl,.xlsx" onChange={(event) => setFile(event.target.files?.[0])} disabled={busy} />
+      </Box>
+      {data.modes.length > 1 && (
+        <Box mb="lg">
+          <H5>Mode</H5>
+          {data.modes.map((value) => (
+            <Box key={value} mb="sm">
+              <Radio id={`import-mode-${value}`} checked={mode === value} onChange={() => setMode(value)} disabled={busy} />
+              <Label inline htmlFor={`import-mode-${value}`} ml="default">
+                {MODE_LABELS[value] ?? value}
+              </Label>
+            </Box>
+          ))}
+        </Box>
+      )}
+      <Button variant="contained" onClick={upload} disabled={!file || busy} mb="lg">
+        {busy ? 'Importing…' : 'Import'}
+      </Button>
+      {error && <MessageBox message={error} variant="danger" mb="lg" />}
+      {report && (
+        <Box data-testid="import-report">
+          <Text mb="default">
+            {report.committed ? 'Committed' : 'Nothing was written'}: {report.rows} rows, {report.created} created, {report.updated} updated, {report.unchanged} unchanged, {report.failed} bad.
+          </Text>
+          {report.ignoredColumns.length > 0 && <Text mb="default">Read-only columns ignored: {report.ignoredColumns.join(', ')}</Text>}
+          {report.errors.length > 0 && (
+            <Table>
+              <TableHead>
+                <TableRow>
+                  <TableCell>{report.lineUnit}</TableCell>
+                  <TableCell>Field</TableCell>
+                  <TableCell>Problem</TableCell>
+                </TableRow>
+              </TableHead>
+              <TableBody>
+                {report.errors.map((item, index) => (
+                  <TableRow key={index}>
+                    <TableCell>{item.line}</TableCell>
+                    <TableCell>{item.field ?? ''}</TableCell>
+                    <TableCell>{item.message}</TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          )}
+          {report.moreErrors > 0 && <Text>…and {report.moreErrors} more problems.</Text>}
+        </Box>
+      )}
+    </Box>
+  );
+};
+
+export default ImportDialog;

@@ -1,0 +1,40 @@
+import type { BaseResource } from 'adminjs';
+import { ExportRequestError } from './errors.js';
+import { columnAttributes, sequelizeModelOf } from './sequelize-source.js';
+import type { ExportSettings } from './settings.js';
+
+/**
+ * Fields an admin may export: the options' list, else every property shown on the record's page
+ * (so hidden ones such as password hashes never leave) that is a real column of the resource.
+ */
+export function exportableFields(resource: BaseResource, settings: ExportSettings): string[] {
+  if (settings.exportableFields) return settings.exportableFields;
+  const model = sequelizeModelOf(resource);
+  const columns = model ? new Set(columnAttributes(model)) : undefined;
+  return resource
+    .decorate()
+    .getProperties({ where: 'show' })
+    .map((property) => property.propertyPath)
+    .filter((path) => !columns || columns.has(path));
+}
+
+/** The fields ticked by default: the options' list, else the list's columns, always within the exportable ones. */
+export function defaultFields(resource: BaseResource, settings: ExportSettings, exportable: readonly string[]): string[] {
+  const allowed = new Set(exportable);
+  const wanted = settings.fields ?? resource.decorate().getListProperties().map((property) => property.propertyPath);
+  const fields = wanted.filter((field) => allowed.has(field));
+  return fields.length > 0 ? fields : [...exportable];
+}
+
+/** The fields of a request (`a,b,c`), in the order asked, or the defaults; an unknown or repeated field is a 400. */
+export function requestedFields(requested: unknown, exportable: readonly string[], defaults: readonly string[]): string[] {
+  if (requested === undefined || requested === '') return [...defaults];
+  if (typeof requested !== 'string') throw new ExportRequestError('fields must be a comma-separated list of field names');
+  const allowed = new Set(exportable);
+  const fields = requested.split(',').map((field) => field.trim()).filter(Boolean);
+  const unknown = fields.filter((field) => !allowed.has(field));
+  if (unknown.length > 0) throw new ExportRequestError(`cannot export ${unknown.map((f) => `"${f}"`).join(', ')}: not an exportable field (choose from ${exportable.join(', ')})`);
+  if (new Set(fields).size !== fields.length) throw new ExportRequestError('fields must not repeat a field');
+  if (fields.length === 0) throw new ExportRequestError('choose at least one field');
+  return fields;
+}

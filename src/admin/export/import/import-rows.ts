@@ -1,0 +1,42 @@
+import type { ModelStatic } from 'sequelize';
+import type { ImportMode } from '../types.js';
+import { emptyReport, type ImportReport } from './import-report.js';
+import { ImportFileError, type ParsedFile } from './parsed-file.js';
+import { planRows } from './plan-rows.js';
+import { writeRows } from './write-rows.js';
+
+export interface ImportRowsOptions {
+  model: ModelStatic<any>;
+  file: ParsedFile;
+  /** Columns the file may carry: anything else makes the file unacceptable. */
+  known: readonly string[];
+  /** Columns written to records; known columns that are not writable are ignored (and reported). */
+  writable: readonly string[];
+  mode: ImportMode;
+  mayCreate: boolean;
+  mayUpdate: boolean;
+}
+
+/**
+ * Imports a parsed file: every row coerced and validated, then (atomic) all written in one
+ * transaction or none at all, or (per-row) the good rows written and the bad ones reported.
+ * Rows are matched by primary key, so re-importing an export writes nothing.
+ */
+export async function importRows(options: ImportRowsOptions): Promise<ImportReport> {
+  const { model, file, mode } = options;
+  const known = new Set([...options.known, model.primaryKeyAttribute]);
+  const unknown = file.columns.filter((column) => !known.has(column));
+  if (unknown.length > 0) {
+    throw new ImportFileError(`unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((c) => `"${c}"`).join(', ')}; the file may have: ${[...known].join(', ')}`);
+  }
+  const writable = options.writable.filter((field) => field !== model.primaryKeyAttribute);
+  const report = emptyReport(file, mode, file.columns.filter((column) => column !== model.primaryKeyAttribute && !writable.includes(column)));
+  const writes = await planRows({ model, file, writable, mayCreate: options.mayCreate, mayUpdate: options.mayUpdate }, report);
+  if (mode === 'atomic' && report.failed > 0) return report;
+  if (writes.length === 0) {
+    report.committed = report.failed === 0;
+    return report;
+  }
+  await writeRows(model, writes, mode, report);
+  return report;
+}

@@ -1,0 +1,57 @@
+import { BaseError, type ModelStatic, type Transaction } from 'sequelize';
+import type { ImportMode } from '../types.js';
+import { addRowErrors, type ImportReport, type ImportRowError } from './import-report.js';
+import type { PlannedWrite } from './plan-rows.js';
+
+/** Thrown inside the transaction to roll an atomic import back after a row the database refused. */
+class RollBack extends Error {}
+
+/** A refusal of the database (unique key, foreign key, check) as the row's error. */
+function databaseErrors(line: number, error: unknown): ImportRowError[] {
+  if (!(error instanceof BaseError)) throw error;
+  const items = (error as { errors?: { path?: string; message: string }[] }).errors ?? [];
+  const detail = (error as { parent?: { detail?: string } }).parent?.detail;
+  if (items.length > 0) return items.map((item) => ({ line, ...(item.path ? { field: item.path } : {}), message: item.message }));
+  return [{ line, message: detail ? `${error.message}: ${detail}` : error.message }];
+}
+
+/** After rows were created with explicit ids, moves a serial key's sequence past them so later inserts do not collide. */
+async function advanceSequence(model: ModelStatic<any>, transaction: Transaction): Promise<void> {
+  const key = model.getAttributes()[model.primaryKeyAttribute];
+  if (!key?.autoIncrement) return;
+  const table = model.getTableName() as string;
+  const column = key.field ?? model.primaryKeyAttribute;
+  await model.sequelize!.query(
+    `SELECT setval(pg_get_serial_sequence($1, $2), GREATEST((SELECT max(${model.sequelize!.getQueryInterface().quoteIdentifier(column)}) FROM ${model.sequelize!.getQueryInterface().quoteTable(table)}), 1))`,
+    { bind: [table, column], transaction },
+  );
+}
+
+/**
+ * Writes the planned rows in one transaction. atomic: the first refused row rolls everything back;
+ * per-row: each row in its own savepoint, refused rows are reported and the others kept.
+ */
+export async function writeRows(model: ModelStatic<any>, writes: PlannedWrite[], mode: ImportMode, report: ImportReport): Promise<void> {
+  const counts = { created: 0, updated: 0 };
+  try {
+    await model.sequelize!.transaction(async (transaction) => {
+      for (const write of writes) {
+        try {
+          if (mode === 'per-row') await model.sequelize!.transaction({ transaction }, (savepoint) => write.instance.save({ transaction: savepoint }));
+          else await write.instance.save({ transaction });
+          counts[write.kind === 'create' ? 'created' : 'updated'] += 1;
+        } catch (error) {
+          addRowErrors(report, databaseErrors(write.line, error));
+          if (mode === 'atomic') throw new RollBack();
+        }
+      }
+      if (counts.created > 0) await advanceSequence(model, transaction);
+    });
+  } catch (error) {
+    if (error instanceof RollBack) return;
+    throw error;
+  }
+  report.created = counts.created;
+  report.updated = counts.updated;
+  report.committed = true;
+}
