@@ -1,0 +1,45 @@
+import { QueryTypes, type Sequelize } from 'sequelize';
+import type { LogQuery } from './query.js';
+
+export interface P95Options {
+  /** Computed exactly over this many matching rows or fewer. Default 200,000. */
+  exactUpTo?: number;
+  /** Above that, estimated from a block sample of about this many table rows. Default 200,000. */
+  sampleRows?: number;
+}
+
+export interface ResponseTimeP95 {
+  /** percentile_cont(0.95) of response_time_ms in ms; null without rows. */
+  value: number | null;
+  /** `exact` over every matching row, or `sampled` (TABLESAMPLE SYSTEM, repeatable) over a large set. */
+  method: 'exact' | 'sampled';
+}
+
+type Where = Pick<LogQuery, 'whereSql' | 'bind'>;
+
+async function percentile(sequelize: Sequelize, from: string, query: Where, extraBind: unknown[] = []): Promise<number | null> {
+  const [row] = await sequelize.query<{ p95: number | null }>(
+    `SELECT percentile_cont(0.95) WITHIN GROUP (ORDER BY response_time_ms) AS p95 FROM ${from} ${query.whereSql}`,
+    { bind: [...query.bind, ...extraBind], type: QueryTypes.SELECT },
+  );
+  return row?.p95 ?? null;
+}
+
+/**
+ * The 95th percentile of response time needs every matching row's latency (the daily aggregate
+ * keeps sums only), so it is exact up to `exactUpTo` rows and sampled above, where sorting a
+ * million latencies would take most of a second.
+ */
+export async function responseTimeP95(sequelize: Sequelize, query: Where, options: P95Options = {}): Promise<ResponseTimeP95> {
+  const exactUpTo = options.exactUpTo ?? 200_000;
+  const [counted] = await sequelize.query<{ n: string; table_rows: number }>(
+    `SELECT (SELECT count(*) FROM (SELECT 1 FROM ai_usage_logs ${query.whereSql} LIMIT ${exactUpTo + 1}) c) AS n,
+            (SELECT reltuples FROM pg_class WHERE oid = 'ai_usage_logs'::regclass) AS table_rows`,
+    { bind: query.bind, type: QueryTypes.SELECT },
+  );
+  if (Number(counted!.n) <= exactUpTo) return { value: await percentile(sequelize, 'ai_usage_logs', query), method: 'exact' };
+  const percent = Math.min(100, (100 * (options.sampleRows ?? 200_000)) / Math.max(1, Number(counted!.table_rows)));
+  const sampled = await percentile(sequelize, `ai_usage_logs TABLESAMPLE SYSTEM ($${query.bind.length + 1}::real) REPEATABLE (0)`, query, [percent]);
+  if (sampled === null) return { value: await percentile(sequelize, 'ai_usage_logs', query), method: 'exact' };
+  return { value: sampled, method: 'sampled' };
+}

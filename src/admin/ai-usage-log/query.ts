@@ -1,0 +1,122 @@
+import type { Sequelize } from 'sequelize';
+import type { SectionDefinition } from '../../core/sections.js';
+import { INVALID, type LogFilters, type LogListParams, type QuickRange } from './filters.js';
+import { resolveSearch, searchCondition, type SearchMatches } from './search.js';
+import { SqlBinds, uuidPrefixRange } from './sql-binds.js';
+
+/** A WHERE clause, its bind values and an ORDER BY, over the table `ai_usage_logs` (not aliased). */
+export interface LogQuery {
+  /** `WHERE ...`, or '' when nothing is filtered. */
+  whereSql: string;
+  /** Values of the `$n` placeholders in whereSql, in order. */
+  bind: unknown[];
+  /** `ORDER BY ...`: the requested column, then id, in the same direction, so pages never overlap. */
+  orderSql: string;
+  /** The sort actually applied (unknown properties fall back to the default). */
+  sort: { sortBy: string; direction: 'asc' | 'desc' };
+}
+
+export interface LogQueryContext {
+  /** Sections of the application (the tracker's registry), matched by label in the search box. */
+  sections: readonly SectionDefinition[];
+  /** Number of the first placeholder; default 1. Set it to append to a statement with binds of its own. */
+  firstBind?: number;
+}
+
+/** What buildLogQuery needs besides the parameters: the search term's resolved matches, when there is a term. */
+export interface ResolvedLogQueryContext {
+  /** Required when params.search is not blank (see resolveSearch). */
+  searchMatches?: SearchMatches;
+  firstBind?: number;
+}
+
+/** Columns of ai_usage_logs by AdminJS property path. */
+export const LOG_COLUMNS: Readonly<Record<string, string>> = {
+  id: 'id',
+  userId: 'user_id',
+  section: 'section',
+  modelName: 'model_name',
+  promptTokens: 'prompt_tokens',
+  completionTokens: 'completion_tokens',
+  thoughtsTokens: 'thoughts_tokens',
+  cachedTokens: 'cached_tokens',
+  totalTokens: 'total_tokens',
+  responseTimeMs: 'response_time_ms',
+  success: 'success',
+  errorMessage: 'error_message',
+  metadata: 'metadata',
+  costUsd: 'cost_usd',
+  createdAt: 'created_at',
+};
+
+const UNSORTABLE = new Set(['metadata']);
+/** Newest first. */
+export const DEFAULT_LOG_SORT = { sortBy: 'createdAt', direction: 'desc' } as const;
+
+/** Where each quick range starts: a UTC midnight, as SQL (timestamptz). */
+export const QUICK_RANGE_SQL: Record<QuickRange, string> = {
+  today: `date_trunc('day', now(), 'UTC')`,
+  '7d': `(date_trunc('day', now(), 'UTC') - interval '6 days')`,
+  '30d': `(date_trunc('day', now(), 'UTC') - interval '29 days')`,
+  month: `date_trunc('month', now(), 'UTC')`,
+};
+
+const col = (path: string) => `ai_usage_logs.${LOG_COLUMNS[path]}`;
+
+function filterConditions(filters: LogFilters, binds: SqlBinds): string[] {
+  const where: string[] = [];
+  const invalid = Object.values(filters).some((value) => value === INVALID);
+  if (invalid) return ['FALSE'];
+  if (filters.success !== undefined) where.push(`${col('success')} = ${binds.add(filters.success)}`);
+  if (filters.section !== undefined) where.push(`${col('section')} = ${binds.add(filters.section)}`);
+  if (filters.modelName !== undefined) where.push(`${col('modelName')} = ${binds.add(filters.modelName)}`);
+  if (filters.userId === null) where.push(`${col('userId')} IS NULL`);
+  else if (filters.userId !== undefined) where.push(`${col('userId')} = ${binds.add(filters.userId)}`);
+  if (filters.createdFrom) where.push(`${col('createdAt')} >= ${binds.add(filters.createdFrom)}`);
+  if (filters.createdTo) where.push(`${col('createdAt')} <= ${binds.add(filters.createdTo)}`);
+  if (filters.createdBefore) where.push(`${col('createdAt')} < ${binds.add(filters.createdBefore)}`);
+  if (filters.period) where.push(`${col('createdAt')} >= ${QUICK_RANGE_SQL[filters.period as QuickRange]}`);
+  if (typeof filters.id === 'string') {
+    const range = uuidPrefixRange(filters.id);
+    where.push(range ? `${col('id')} BETWEEN ${binds.add(range.low)}::uuid AND ${binds.add(range.high)}::uuid` : 'FALSE');
+  }
+  return where;
+}
+
+/** The sort, restricted to real, sortable columns. */
+export function normalizeLogSort(sort: LogListParams['sort']): LogQuery['sort'] {
+  const sortBy = sort?.sortBy && LOG_COLUMNS[sort.sortBy] && !UNSORTABLE.has(sort.sortBy) ? sort.sortBy : DEFAULT_LOG_SORT.sortBy;
+  const direction = sort?.direction === 'asc' || sort?.direction === 'desc' ? sort.direction : sortBy === DEFAULT_LOG_SORT.sortBy ? 'desc' : 'asc';
+  return { sortBy, direction };
+}
+
+/** ORDER BY of a normalized sort: the column, then id in the same direction. */
+export function logOrderSql(sort: LogQuery['sort']): string {
+  const direction = sort.direction === 'asc' ? 'ASC' : 'DESC';
+  return sort.sortBy === 'id' ? `ORDER BY ${col('id')} ${direction}` : `ORDER BY ${col(sort.sortBy)} ${direction}, ${col('id')} ${direction}`;
+}
+
+/**
+ * The list's filters, search and sort as SQL, once the search term is resolved (see
+ * prepareLogQuery, which does both). Pure: the same input gives the same SQL.
+ */
+export function buildLogQuery(params: LogListParams, context: ResolvedLogQueryContext = {}): LogQuery {
+  const binds = new SqlBinds(context.firstBind ?? 1);
+  const where = filterConditions(params.filters, binds);
+  if (params.search?.trim()) {
+    if (!context.searchMatches) throw new Error('buildLogQuery: a search needs its resolved matches (use prepareLogQuery)');
+    where.push(searchCondition(context.searchMatches, binds));
+  }
+  const sort = normalizeLogSort(params.sort);
+  return { whereSql: where.length ? `WHERE ${where.join(' AND ')}` : '', bind: binds.values, orderSql: logOrderSql(sort), sort };
+}
+
+/**
+ * The one definition of what the AI usage log list shows: its filters, search box and sort as SQL.
+ * The list, its count, the statistics and the export all run it, so they always agree.
+ */
+export async function prepareLogQuery(sequelize: Sequelize, params: LogListParams, context: LogQueryContext): Promise<LogQuery> {
+  const term = params.search?.trim();
+  const searchMatches = term ? await resolveSearch(sequelize, term, context.sections) : undefined;
+  return buildLogQuery(params, { searchMatches, firstBind: context.firstBind });
+}

@@ -1,0 +1,62 @@
+import { INVALID, type LogListParams, type QuickRange } from './filters.js';
+import { QUICK_RANGE_SQL } from './query.js';
+import { SqlBinds } from './sql-binds.js';
+
+/** FROM and WHERE of the per-(section, model) sums, either over the logs or over the daily aggregate. */
+export interface FiguresSource {
+  table: 'ai_usage_logs' | 'ai_usage_tracking';
+  whereSql: string;
+  bind: unknown[];
+}
+
+const isUtcMidnight = (date: Date) => date.getTime() % 86_400_000 === 0;
+const utcDay = (date: Date) => date.toISOString().slice(0, 10);
+
+/**
+ * The same rows' sums read from ai_usage_tracking, when the filters are ones the daily aggregate can
+ * answer exactly: user, section, model, and dates on UTC day boundaries (quick ranges included).
+ * The aggregate equals the sum of the logs for every key, so the figures are the same, from a table
+ * that is a fraction of the log's size. Undefined when only the logs can answer (search, success,
+ * id, or a bound with a time of day).
+ */
+export function aggregateSource(params: LogListParams): FiguresSource | undefined {
+  const f = params.filters;
+  if (params.search?.trim() || f.success !== undefined || f.id !== undefined || f.createdTo !== undefined) return undefined;
+  if (Object.values(f).some((value) => value === INVALID)) return undefined;
+  const binds = new SqlBinds();
+  const where: string[] = [];
+  if (f.section !== undefined) where.push(`section = ${binds.add(f.section)}`);
+  if (f.modelName !== undefined) where.push(`model_name = ${binds.add(f.modelName)}`);
+  if (f.userId === null) where.push('user_id IS NULL');
+  else if (f.userId !== undefined) where.push(`user_id = ${binds.add(f.userId)}`);
+  if (f.createdFrom instanceof Date) {
+    if (!isUtcMidnight(f.createdFrom)) return undefined;
+    where.push(`date >= ${binds.add(utcDay(f.createdFrom))}::date`);
+  }
+  if (f.createdBefore instanceof Date) {
+    if (!isUtcMidnight(f.createdBefore)) return undefined;
+    where.push(`date < ${binds.add(utcDay(f.createdBefore))}::date`);
+  }
+  if (f.period) where.push(`date >= (${QUICK_RANGE_SQL[f.period as QuickRange]} AT TIME ZONE 'UTC')::date`);
+  return { table: 'ai_usage_tracking', whereSql: where.length ? `WHERE ${where.join(' AND ')}` : '', bind: binds.values };
+}
+
+/** Per-(section, model) sums of the source, rolled up into totals, sections and models in one statement. */
+export function figuresSql(source: FiguresSource): string {
+  const sums =
+    source.table === 'ai_usage_logs'
+      ? `count(*) AS requests, count(*) FILTER (WHERE success) AS successes, sum(prompt_tokens) AS prompt_tokens,
+         sum(completion_tokens) AS completion_tokens, sum(thoughts_tokens) AS thoughts_tokens, sum(cached_tokens) AS cached_tokens,
+         sum(total_tokens) AS total_tokens, COALESCE(sum(cost_usd), 0) AS cost_usd, sum(response_time_ms) AS response_time_ms`
+      : `sum(request_count) AS requests, sum(success_count) AS successes, sum(prompt_tokens) AS prompt_tokens,
+         sum(completion_tokens) AS completion_tokens, sum(thoughts_tokens) AS thoughts_tokens, sum(cached_tokens) AS cached_tokens,
+         sum(total_tokens) AS total_tokens, sum(cost_usd) AS cost_usd, sum(total_response_time_ms) AS response_time_ms`;
+  return `WITH g AS (SELECT section, model_name, ${sums} FROM ${source.table} ${source.whereSql} GROUP BY section, model_name)
+    SELECT GROUPING(section) = 0 AS by_section, GROUPING(model_name) = 0 AS by_model, section, model_name,
+           COALESCE(sum(requests), 0) AS requests, COALESCE(sum(successes), 0) AS successes,
+           COALESCE(sum(prompt_tokens), 0) AS prompt_tokens, COALESCE(sum(completion_tokens), 0) AS completion_tokens,
+           COALESCE(sum(thoughts_tokens), 0) AS thoughts_tokens, COALESCE(sum(cached_tokens), 0) AS cached_tokens,
+           COALESCE(sum(total_tokens), 0) AS total_tokens, COALESCE(sum(cost_usd), 0) AS cost_usd,
+           COALESCE(sum(response_time_ms), 0) AS response_time_ms
+    FROM g GROUP BY GROUPING SETS ((), (section), (model_name))`;
+}
