@@ -41,6 +41,8 @@ export function exportImportFeature(options: ExportImportFeatureOptions): Featur
         isAccessible: exportAllowed,
         isVisible: exportAllowed,
         handler: bindSettings(exportActionHandler(settings), settings),
+        // Exporting only reads: the panel's role rules let viewers run it and keep it on read-only resources.
+        custom: { readOnly: true },
       },
       ...(settings.import && {
         import: {

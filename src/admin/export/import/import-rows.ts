@@ -32,11 +32,10 @@ export async function importRows(options: ImportRowsOptions): Promise<ImportRepo
   const writable = options.writable.filter((field) => field !== model.primaryKeyAttribute);
   const report = emptyReport(file, mode, file.columns.filter((column) => column !== model.primaryKeyAttribute && !writable.includes(column)));
   const writes = await planRows({ model, file, writable, mayCreate: options.mayCreate, mayUpdate: options.mayUpdate }, report);
-  if (mode === 'atomic' && report.failed > 0) return report;
-  if (writes.length === 0) {
-    report.committed = report.failed === 0;
-    return report;
+  if (mode === 'per-row' || report.failed === 0) {
+    if (writes.length > 0) await writeRows(model, writes, mode, report);
+    else report.committed = true;
   }
-  await writeRows(model, writes, mode, report);
+  report.errors.sort((a, b) => a.line - b.line);
   return report;
 }

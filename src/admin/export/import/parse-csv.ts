@@ -21,7 +21,8 @@ export async function parseCsvFile(path: string, maxRows: number): Promise<Parse
       if (rows.length === maxRows) throw tooManyRows(maxRows);
       const values: Record<string, unknown> = {};
       for (const [index, column] of columns.entries()) values[column] = record[index] === '' ? null : record[index];
-      rows.push({ line: info.lines, values });
+      // info.lines is where the record ends; a quoted field may span lines, so count back to its first.
+      rows.push({ line: info.lines - record.reduce((breaks, field) => breaks + (field.match(/\n/g)?.length ?? 0), 0), values });
     }
   } catch (error) {
     if (error instanceof ImportFileError) throw error;

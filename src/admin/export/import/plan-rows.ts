@@ -8,6 +8,8 @@ export interface PlannedWrite {
   line: number;
   kind: 'create' | 'update';
   instance: Model;
+  /** A created row whose primary key came from the file rather than the database. */
+  explicitKey: boolean;
 }
 
 export interface PlanOptions {
@@ -111,7 +113,7 @@ export async function planRows(options: PlanOptions, report: ImportReport): Prom
     const instance = record ?? model.build({ ...(row.key === null ? {} : { [pk]: row.key }), ...row.changes });
     try {
       await instance.validate();
-      writes.push({ line: row.line, kind: record ? 'update' : 'create', instance });
+      writes.push({ line: row.line, kind: record ? 'update' : 'create', instance, explicitKey: !record && row.key !== null });
     } catch (error) {
       addRowErrors(report, validationErrors(row.line, error));
     }

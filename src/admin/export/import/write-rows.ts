@@ -15,14 +15,15 @@ function databaseErrors(line: number, error: unknown): ImportRowError[] {
   return [{ line, message: detail ? `${error.message}: ${detail}` : error.message }];
 }
 
-/** After rows were created with explicit ids, moves a serial key's sequence past them so later inserts do not collide. */
+/** After rows were created with ids of the file, moves a serial key's sequence past them so later inserts do not collide. */
 async function advanceSequence(model: ModelStatic<any>, transaction: Transaction): Promise<void> {
   const key = model.getAttributes()[model.primaryKeyAttribute];
   if (!key?.autoIncrement) return;
   const table = model.getTableName() as string;
   const column = key.field ?? model.primaryKeyAttribute;
+  const generator = model.sequelize!.getQueryInterface().queryGenerator as { quoteIdentifier(name: string): string; quoteTable(name: string): string };
   await model.sequelize!.query(
-    `SELECT setval(pg_get_serial_sequence($1, $2), GREATEST((SELECT max(${model.sequelize!.getQueryInterface().quoteIdentifier(column)}) FROM ${model.sequelize!.getQueryInterface().quoteTable(table)}), 1))`,
+    `SELECT setval(pg_get_serial_sequence($1, $2), GREATEST((SELECT max(${generator.quoteIdentifier(column)}) FROM ${generator.quoteTable(table)}), 1))`,
     { bind: [table, column], transaction },
   );
 }
@@ -33,6 +34,7 @@ async function advanceSequence(model: ModelStatic<any>, transaction: Transaction
  */
 export async function writeRows(model: ModelStatic<any>, writes: PlannedWrite[], mode: ImportMode, report: ImportReport): Promise<void> {
   const counts = { created: 0, updated: 0 };
+  let explicitKeys = false;
   try {
     await model.sequelize!.transaction(async (transaction) => {
       for (const write of writes) {
@@ -40,12 +42,13 @@ export async function writeRows(model: ModelStatic<any>, writes: PlannedWrite[],
           if (mode === 'per-row') await model.sequelize!.transaction({ transaction }, (savepoint) => write.instance.save({ transaction: savepoint }));
           else await write.instance.save({ transaction });
           counts[write.kind === 'create' ? 'created' : 'updated'] += 1;
+          explicitKeys ||= write.kind === 'create' && write.explicitKey;
         } catch (error) {
           addRowErrors(report, databaseErrors(write.line, error));
           if (mode === 'atomic') throw new RollBack();
         }
       }
-      if (counts.created > 0) await advanceSequence(model, transaction);
+      if (explicitKeys) await advanceSequence(model, transaction);
     });
   } catch (error) {
     if (error instanceof RollBack) return;
