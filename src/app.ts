@@ -3,7 +3,7 @@ import express, { type Express } from 'express';
 import type { Server } from 'node:http';
 import pg from 'pg';
 import type { ModelStatic, Sequelize } from 'sequelize';
-import { coreResources } from './admin/core-resources.js';
+import { adminBundleFor } from './admin/bundle/index.js';
 import { createAdmin } from './admin/create-admin.js';
 import { createExportRouter } from './admin/export/index.js';
 import { loadConfig, type AppConfig } from './config.js';
@@ -105,7 +105,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     return { plugin, context: { ...base, models } };
   });
 
-  const resources: ResourceWithOptions[] = [...coreResources(core)];
+  const resources: ResourceWithOptions[] = [];
   const api = express.Router();
   api.use(express.json({ limit: '2mb' }), requireApiToken(core));
   for (const { plugin, context } of registered) {
@@ -117,9 +117,12 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   api.use((req, res) => res.status(404).json({ error: `no API route ${req.method} ${req.path}` }));
   api.use(jsonErrorHandler(logger.error));
 
-  const admin = createAdmin({ resources, componentLoader });
+  const admin = createAdmin({ resources, componentLoader, core, sequelize, sections, config });
+  // The component bundle is ready before the first page (or, under test, made at the first page): never a race.
+  const componentsBundle = adminBundleFor(admin, config);
+  if (config.adminBundle !== 'on-demand') await componentsBundle();
   const sessionPool = new pg.Pool({ connectionString: options.databaseUrl, max: 4 });
-  const adminRouter = createAdminRouter(admin, core.User, sessionPool, config);
+  const adminRouter = createAdminRouter(admin, core.User, sessionPool, config, componentsBundle);
   // Streaming export downloads, behind the panel's session (the router above requires a login).
   adminRouter.router.use('/export', createExportRouter({ admin, databaseUrl: options.databaseUrl, logError: logger.error }).router);
 

@@ -19,6 +19,11 @@ export interface AppConfig {
   geminiBaseUrl?: string;
   /** Response-time badge thresholds in ms: green below `fast`, orange below `slow`, red from `slow`. */
   responseTime: { fastMs: number; slowMs: number };
+  /**
+   * When the panel's component bundle is made: `startup` (built before serving, development),
+   * `on-demand` (at the first page, tests), `prebuilt` (npm run build:admin; ADMIN_JS_SKIP_BUNDLE=true).
+   */
+  adminBundle: 'startup' | 'on-demand' | 'prebuilt';
 }
 
 export class ConfigError extends Error {
@@ -63,5 +68,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     geminiApiKey: env.GEMINI_API_KEY || undefined,
     geminiBaseUrl: env.GEMINI_BASE_URL || undefined,
     responseTime,
+    adminBundle: env.ADMIN_JS_SKIP_BUNDLE === 'true' ? 'prebuilt' : env.NODE_ENV === 'test' ? 'on-demand' : 'startup',
   };
 }

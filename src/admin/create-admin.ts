@@ -1,5 +1,13 @@
 import AdminJS, { ComponentLoader, type ResourceWithOptions } from 'adminjs';
 import { Database, Resource } from '@adminjs/sequelize';
+import type { Sequelize } from 'sequelize';
+import type { AppConfig } from '../config.js';
+import type { CoreModels } from '../core/models/index.js';
+import type { SectionRegistry } from '../core/sections.js';
+import { enforceRoles } from './access.js';
+import { registerAdminComponents } from './components.js';
+import { coreResources, LEDGER_RESOURCE_IDS } from './core-resources.js';
+import { dashboardHandler } from './dashboard/handler.js';
 
 let adapterRegistered = false;
 
@@ -11,22 +19,35 @@ function registerSequelizeAdapter(): void {
 }
 
 export interface AdminOptions {
+  /** Resources besides the core ones (the plugins'). */
   resources: ResourceWithOptions[];
   componentLoader: ComponentLoader;
+  core: CoreModels;
+  sequelize: Sequelize;
+  /** The tracker's section registry: badge colours and filter choices. */
+  sections: SectionRegistry;
+  config: AppConfig;
   /** Shown in the panel's header. */
   companyName?: string;
 }
 
 export const ADMIN_ROOT = '/admin';
 
+/** The AdminJS panel: core resources, then the plugins', the dashboard, and roles enforced on every action. */
 export function createAdmin(options: AdminOptions): AdminJS {
   registerSequelizeAdapter();
-  return new AdminJS({
+  const components = registerAdminComponents(options.componentLoader);
+  const context = { core: options.core, sequelize: options.sequelize, sections: options.sections, config: options.config, components };
+  const admin = new AdminJS({
     rootPath: ADMIN_ROOT,
     loginPath: `${ADMIN_ROOT}/login`,
     logoutPath: `${ADMIN_ROOT}/logout`,
-    resources: options.resources,
+    resources: [...coreResources(context), ...options.resources],
     componentLoader: options.componentLoader,
+    dashboard: { component: components.Dashboard, handler: dashboardHandler(options.sequelize, options.sections) },
     branding: { companyName: options.companyName ?? 'AI usage ledger', withMadeWithLove: false },
+    settings: { defaultPerPage: 20 },
   });
+  enforceRoles(admin, LEDGER_RESOURCE_IDS);
+  return admin;
 }

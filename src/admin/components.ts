@@ -1,0 +1,29 @@
+import type { ComponentLoader } from 'adminjs';
+import { fileURLToPath } from 'node:url';
+
+const file = (name: string) => fileURLToPath(new URL(`./components/${name}.tsx`, import.meta.url));
+
+/**
+ * Registers the panel's components on the application's ComponentLoader and returns their names.
+ * Names carry an `AiUsage` prefix so plugins' own components cannot clash with them.
+ */
+export function registerAdminComponents(loader: ComponentLoader) {
+  return {
+    SectionBadge: loader.add('AiUsageSectionBadge', file('section-badge')),
+    ResponseTimeBadge: loader.add('AiUsageResponseTimeBadge', file('response-time-badge')),
+    SuccessBadge: loader.add('AiUsageSuccessBadge', file('success-badge')),
+    TokensCell: loader.add('AiUsageTokensCell', file('tokens-cell')),
+    CostCell: loader.add('AiUsageCostCell', file('cost-cell')),
+    UserCell: loader.add('AiUsageUserCell', file('user-cell')),
+    JsonShow: loader.add('AiUsageJsonShow', file('json-show')),
+    TextShow: loader.add('AiUsageTextShow', file('text-show')),
+    ModelFilter: loader.add('AiUsageModelFilter', file('model-filter')),
+    QuotaBar: loader.add('AiUsageQuotaBar', file('quota-bar')),
+    UserLogsLink: loader.add('AiUsageUserLogsLink', file('user-logs-link')),
+    LogList: loader.add('AiUsageLogList', file('log-list')),
+    StatsAction: loader.add('AiUsageStatsAction', file('stats-action')),
+    Dashboard: loader.add('AiUsageDashboard', file('dashboard')),
+  };
+}
+
+export type AdminComponents = ReturnType<typeof registerAdminComponents>;

@@ -1,0 +1,26 @@
+import React from 'react';
+import type { BasePropertyProps } from 'adminjs';
+import { formatInt } from './format.js';
+
+/**
+ * The total tokens with their parts underneath: input, output, and thoughts and cached when not
+ * zero. `property.custom` names the params holding each part.
+ */
+const TokensCell: React.FC<BasePropertyProps> = ({ property, record, where }) => {
+  const params = record?.params ?? {};
+  const parts = (property.custom?.parts ?? {}) as { input?: string; output?: string; thoughts?: string; cached?: string };
+  const part = (key?: string) => (key ? params[key] : undefined);
+  const thoughts = Number(part(parts.thoughts) ?? 0);
+  const cached = Number(part(parts.cached) ?? 0);
+  const details = [`in ${formatInt(part(parts.input))}`, `out ${formatInt(part(parts.output))}`];
+  if (thoughts) details.push(`thoughts ${formatInt(thoughts)}`);
+  if (cached && where === 'show') details.push(`cached ${formatInt(cached)}`);
+  return (
+    <span data-testid="tokens-cell" style={{ display: 'inline-flex', flexDirection: 'column', lineHeight: '16px' }}>
+      <strong>{formatInt(params[property.path])}</strong>
+      <small style={{ color: '#6b7280', whiteSpace: 'nowrap' }}>{details.join(' · ')}</small>
+    </span>
+  );
+};
+
+export default TokensCell;

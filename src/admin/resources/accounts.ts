@@ -1,0 +1,36 @@
+import type { ResourceWithOptions } from 'adminjs';
+import { SafeSequelizeResource } from '../safe-resource.js';
+import type { AdminContext } from './context.js';
+
+/** Subscriptions: tokens used against the period's quota as a bar. */
+export function subscriptionsResource(context: AdminContext): ResourceWithOptions {
+  const { core, components: C } = context;
+  return {
+    resource: new SafeSequelizeResource(core.Subscription),
+    options: {
+      id: 'subscriptions',
+      navigation: { name: 'Accounts', icon: 'User' },
+      sort: { sortBy: 'periodStart', direction: 'desc' },
+      listProperties: ['id', 'userId', 'plan', 'tokensUsed', 'costUsedUsd', 'periodStart', 'periodEnd', 'canceledAt'],
+      filterProperties: ['userId', 'plan', 'periodStart', 'periodEnd'],
+      properties: {
+        userId: { reference: 'users', components: { list: C.UserCell, show: C.UserCell } },
+        tokensUsed: { isVisible: { list: true, show: true, edit: false, filter: false }, components: { list: C.QuotaBar, show: C.QuotaBar }, custom: { used: 'tokensUsed', quota: 'tokenQuota' } },
+        costUsedUsd: { isVisible: { list: true, show: true, edit: false, filter: false }, components: { list: C.CostCell, show: C.CostCell } },
+      },
+    },
+  };
+}
+
+/** API bearer tokens: listed and revoked here, issued with `npm run user:token`; hashes never sent. */
+export function apiTokensResource(context: AdminContext): ResourceWithOptions {
+  return {
+    resource: new SafeSequelizeResource(context.core.ApiToken, { hidden: ['tokenHash'] }),
+    options: {
+      id: 'api_tokens',
+      navigation: { name: 'Accounts', icon: 'User' },
+      properties: { tokenHash: { isVisible: false }, userId: { reference: 'users', components: { list: context.components.UserCell, show: context.components.UserCell } } },
+      actions: { new: { isAccessible: false, isVisible: false }, edit: { isAccessible: false, isVisible: false } },
+    },
+  };
+}

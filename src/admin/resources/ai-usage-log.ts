@@ -1,0 +1,46 @@
+import type { ResourceWithOptions } from 'adminjs';
+import { modelChoicesHandler, statsHandler } from '../ai-usage-log/actions.js';
+import type { LogCountOptions } from '../ai-usage-log/count.js';
+import { AIUsageLogResource } from '../ai-usage-log/resource.js';
+import { DEFAULT_LOG_SORT } from '../ai-usage-log/query.js';
+import { NO_WRITE_ACTIONS, type AdminContext } from './context.js';
+import { LEDGER_LABELS, ledgerProperties } from './ledger-properties.js';
+
+export const AI_USAGE_LOGS_ID = 'ai_usage_logs';
+
+/** The AI usage log: read-only, newest first, one search box, statistics over the list's own query. */
+export function aiUsageLogResource(context: AdminContext, countOptions?: LogCountOptions): ResourceWithOptions {
+  const { core, sequelize, sections, components: C } = context;
+  const shared = ledgerProperties(context);
+  return {
+    resource: new AIUsageLogResource(core.AIUsageLog, sections, countOptions),
+    options: {
+      id: AI_USAGE_LOGS_ID,
+      navigation: { name: 'AI usage', icon: 'Activity' },
+      sort: DEFAULT_LOG_SORT,
+      listProperties: ['createdAt', 'userId', 'section', 'modelName', 'totalTokens', 'responseTimeMs', 'success', 'costUsd'],
+      showProperties: ['id', 'createdAt', 'userId', 'section', 'modelName', 'totalTokens', 'promptTokens', 'completionTokens', 'thoughtsTokens', 'cachedTokens', 'responseTimeMs', 'success', 'costUsd', 'errorMessage', 'metadata'],
+      filterProperties: ['success', 'section', 'modelName', 'createdAt', 'userId'],
+      properties: {
+        ...shared,
+        id: { isTitle: true },
+        errorMessage: { type: 'textarea', components: { show: C.TextShow } },
+        metadata: { components: { show: C.JsonShow }, custom: { jsonParam: 'metadataJson' } },
+      },
+      translations: { en: { labels: { [AI_USAGE_LOGS_ID]: 'AI usage log' }, properties: LEDGER_LABELS, actions: { stats: 'Stats' } } },
+      actions: {
+        ...NO_WRITE_ACTIONS,
+        list: { component: C.LogList },
+        stats: {
+          actionType: 'resource',
+          icon: 'BarChart2',
+          showFilter: true,
+          component: C.StatsAction,
+          handler: statsHandler(sequelize, sections),
+          custom: { readOnly: true },
+        },
+        modelChoices: { actionType: 'resource', isVisible: false, handler: modelChoicesHandler(sequelize), custom: { readOnly: true } },
+      },
+    },
+  };
+}

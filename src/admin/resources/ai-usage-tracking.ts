@@ -1,0 +1,36 @@
+import type { ResourceWithOptions } from 'adminjs';
+import { modelChoicesHandler } from '../ai-usage-log/actions.js';
+import { SafeSequelizeResource } from '../safe-resource.js';
+import { NO_WRITE_ACTIONS, type AdminContext } from './context.js';
+import { LEDGER_LABELS, ledgerProperties } from './ledger-properties.js';
+import { trackingPanelModel } from './tracking-model.js';
+
+/** The daily aggregate: read-only, newest day first, filters by date, user, section and model. */
+export function aiUsageTrackingResource(context: AdminContext): ResourceWithOptions {
+  const { core, sequelize } = context;
+  const shared = ledgerProperties(context);
+  return {
+    resource: new SafeSequelizeResource(trackingPanelModel(core.AIUsageTracking), { exact: ['section', 'modelName'], readOnly: true }),
+    options: {
+      id: 'ai_usage_tracking',
+      navigation: { name: 'AI usage', icon: 'Activity' },
+      sort: { sortBy: 'date', direction: 'desc' },
+      listProperties: ['date', 'userId', 'section', 'modelName', 'requestCount', 'failureCount', 'totalTokens', 'totalResponseTimeMs', 'costUsd'],
+      showProperties: ['date', 'userId', 'section', 'modelName', 'requestCount', 'successCount', 'failureCount', 'totalTokens', 'promptTokens', 'completionTokens', 'thoughtsTokens', 'cachedTokens', 'totalResponseTimeMs', 'costUsd', 'createdAt', 'updatedAt'],
+      filterProperties: ['date', 'userId', 'section', 'modelName'],
+      properties: {
+        ...shared,
+        // The average response time of the day, coloured like a single request's.
+        totalResponseTimeMs: {
+          ...shared.responseTimeMs,
+          custom: { ...shared.responseTimeMs!.custom, average: { sum: 'totalResponseTimeMs', count: 'requestCount' } },
+        },
+      },
+      translations: { en: { labels: { ai_usage_tracking: 'AI usage per day' }, properties: { ...LEDGER_LABELS, totalResponseTimeMs: 'Avg response time' } } },
+      actions: {
+        ...NO_WRITE_ACTIONS,
+        modelChoices: { actionType: 'resource', isVisible: false, handler: modelChoicesHandler(sequelize), custom: { readOnly: true } },
+      },
+    },
+  };
+}
