@@ -1,6 +1,10 @@
 /** Gemini's rule of thumb, and the simulator's tokenizer: about four characters per token. */
 export function estimateTokens(text: string): number {
-  return Math.ceil(text.length / 4);
+  return tokensForCharacters(text.length);
+}
+
+export function tokensForCharacters(characters: number): number {
+  return Math.ceil(characters / 4);
 }
 
 /**

@@ -1,0 +1,85 @@
+import type {
+  BatchEmbedContentsRequest,
+  ChatSession,
+  Content,
+  EmbedContentRequest,
+  EnhancedGenerateContentResponse,
+  GenerateContentStreamResult,
+  GenerativeModel,
+  Part,
+  SingleRequestOptions,
+} from '@google/generative-ai';
+import { embeddingUsage } from './embeddings.js';
+import type { CallInfo, Instrumentation, StreamAdapter } from './instrumentation.js';
+import { observeCount, observeResponse } from './observations.js';
+import { collectText } from './text.js';
+import type { TrackingContext } from './types.js';
+
+const SDK = '@google/generative-ai';
+
+const streamAdapter: StreamAdapter<GenerateContentStreamResult, EnhancedGenerateContentResponse> = {
+  chunks: (opened) => opened.stream,
+  // `response` is the SDK's own promise: it aggregates the whole stream whatever the consumer does.
+  rebuild: (opened, relay) => ({ stream: relay, response: opened.response }),
+};
+
+function callInfo(operation: string, model: string, request: unknown, options?: SingleRequestOptions): CallInfo {
+  return { sdk: SDK, operation, model, requestText: () => collectText(request), signal: options?.signal };
+}
+
+function userContent(parts: (string | Part)[]): Content {
+  return { role: 'user', parts: parts.map((part) => (typeof part === 'string' ? { text: part } : part)) };
+}
+
+function embedContents(request: EmbedContentRequest | string | (string | Part)[]): Content[] {
+  if (typeof request === 'string') return [userContent([request])];
+  if (Array.isArray(request)) return [userContent(request)];
+  return [userContent(request.content.parts)];
+}
+
+/** Tracks sendMessage and sendMessageStream of a ChatSession; everything else is the session's own. */
+export function trackChatSession(session: ChatSession, context: TrackingContext, instrumentation: Instrumentation): ChatSession {
+  const tracked = Object.create(session) as ChatSession;
+  tracked.sendMessage = (request, options) => {
+    const call = callInfo('sendMessage', session.model, request, options);
+    return instrumentation.unary(context, call, () => session.sendMessage(request, options), (result) => observeResponse(result.response, call.model, call.requestText));
+  };
+  tracked.sendMessageStream = (request, options) =>
+    instrumentation.stream(context, callInfo('sendMessageStream', session.model, request, options), () => session.sendMessageStream(request, options), streamAdapter);
+  return tracked;
+}
+
+/**
+ * Instruments a @google/generative-ai GenerativeModel: the returned model has the same API, and
+ * every generateContent(Stream), chat message, countTokens and embedding call is recorded under
+ * `context` (see the README's Gemini section).
+ */
+export function trackGenerativeModel(model: GenerativeModel, context: TrackingContext, instrumentation: Instrumentation): GenerativeModel {
+  instrumentation.tracker.sections.get(context.section);
+  const tracked = Object.create(model) as GenerativeModel;
+
+  tracked.generateContent = (request, options) => {
+    const call = callInfo('generateContent', model.model, request, options);
+    return instrumentation.unary(context, call, () => model.generateContent(request, options), (result) => observeResponse(result.response, call.model, call.requestText));
+  };
+  tracked.generateContentStream = (request, options) =>
+    instrumentation.stream(context, callInfo('generateContentStream', model.model, request, options), () => model.generateContentStream(request, options), streamAdapter);
+  tracked.startChat = (params) => trackChatSession(model.startChat(params), context, instrumentation);
+  tracked.countTokens = (request, options) =>
+    instrumentation.unary(context, callInfo('countTokens', model.model, request, options), () => model.countTokens(request, options), observeCount);
+
+  tracked.embedContent = (request, options) => {
+    const call = callInfo('embedContent', model.model, typeof request === 'object' && !Array.isArray(request) ? request.content : request, options);
+    const count = async () => (await model.countTokens({ contents: embedContents(request) }, options)).totalTokens;
+    const observe = embeddingUsage(instrumentation.embeddingUsage, count, call.requestText, 1);
+    return instrumentation.unary(context, call, () => model.embedContent(request, options), observe);
+  };
+  tracked.batchEmbedContents = (request: BatchEmbedContentsRequest, options) => {
+    const contents = request.requests.map((r) => r.content);
+    const call = callInfo('batchEmbedContents', model.model, contents, options);
+    const count = async () => (await model.countTokens({ contents: contents.map((c) => userContent(c.parts)) }, options)).totalTokens;
+    const observe = embeddingUsage(instrumentation.embeddingUsage, count, call.requestText, contents.length);
+    return instrumentation.unary(context, call, () => model.batchEmbedContents(request, options), observe);
+  };
+  return tracked;
+}

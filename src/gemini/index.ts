@@ -1,0 +1,10 @@
+export { createGeminiFactory, type GeminiFactory, type GeminiFactoryOptions } from './factory.js';
+export { resolveGeminiEndpoint, type GeminiEndpoint } from './endpoint.js';
+export { createInstrumentation, type Instrumentation } from './instrumentation.js';
+export { trackGenerativeModel, trackChatSession } from './generative-ai.js';
+export { trackGoogleGenAI } from './genai.js';
+export type { TrackingContext, InstrumentationOptions, EmbeddingUsage, UsageSource } from './types.js';
+export type { RetryPolicy } from './retry.js';
+export { describeFailure, type FailureFacts, type FailureKind } from './failure.js';
+export { tokensFromUsage, type GeminiUsageMetadata, type TokenCounts } from './usage.js';
+export * from './simulator/index.js';

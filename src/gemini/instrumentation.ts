@@ -1,0 +1,168 @@
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { UsageEvent } from '../core/event.js';
+import type { Tracker } from '../core/tracker.js';
+import { describeFailure, type FailureFacts } from './failure.js';
+import { NO_TOKENS, observeStream, type Observation } from './observations.js';
+import { addResponse, emptyFacts } from './response-facts.js';
+import { resolveRetryPolicy, retryDelay, waitBeforeRetry, type ResolvedRetryPolicy } from './retry.js';
+import { relayStream } from './stream-relay.js';
+import type { EmbeddingUsage, InstrumentationOptions, TrackingContext } from './types.js';
+
+/** One SDK call, as the instrumentation needs to know it. */
+export interface CallInfo {
+  sdk: '@google/generative-ai' | '@google/genai';
+  /** The SDK method: generateContent, sendMessageStream, embedContent ... */
+  operation: string;
+  model: string;
+  /** The request's text, for estimates when Gemini reports no usage. */
+  requestText(): string;
+  /** The caller's own AbortSignal, to tell its aborts from timeouts. */
+  signal?: AbortSignal;
+}
+
+/** How to take a stream result apart and put it back together around the relay. */
+export interface StreamAdapter<T, C> {
+  chunks(opened: T): AsyncIterable<C>;
+  rebuild(opened: T, relay: AsyncGenerator<C>): T;
+  /** Releases the request when the consumer gives the stream up. */
+  cancel?(): void;
+}
+
+export interface Instrumentation {
+  readonly tracker: Tracker;
+  readonly embeddingUsage: EmbeddingUsage;
+  /** Runs `invoke` (with retries), records each attempt, returns the result or rethrows the last error unchanged. */
+  unary<T>(context: TrackingContext, call: CallInfo, invoke: () => Promise<T>, observe: (result: T) => Observation | Promise<Observation>): Promise<T>;
+  /** Opens a stream (with retries) and records it once, when it ends, fails or is abandoned. */
+  stream<T, C>(context: TrackingContext, call: CallInfo, open: () => Promise<T>, adapter: StreamAdapter<T, C>): Promise<T>;
+  /** Waits for the rows still being written (streams that end in the background). */
+  flush(): Promise<void>;
+}
+
+interface Attempt {
+  requestId: string;
+  number: number;
+  startedAt: Date;
+  elapsedMs: number;
+}
+
+interface Outcome extends Observation {
+  retryInMs?: number;
+}
+
+export function createInstrumentation(options: InstrumentationOptions): Instrumentation {
+  const { tracker } = options;
+  const logger = options.logger ?? console;
+  const retry: ResolvedRetryPolicy = resolveRetryPolicy(options.retry);
+  const embeddingUsage = options.embeddingUsage ?? 'count_tokens';
+  const pending = new Set<Promise<void>>();
+
+  function event(context: TrackingContext, call: CallInfo, attempt: Attempt, outcome: Outcome): UsageEvent {
+    const { failure } = outcome;
+    return {
+      userId: context.userId ?? null,
+      section: context.section,
+      modelName: call.model,
+      ...outcome.tokens,
+      responseTimeMs: Math.round(attempt.elapsedMs),
+      success: !failure,
+      errorMessage: failure?.message ?? null,
+      metadata: {
+        ...context.metadata,
+        sdk: call.sdk,
+        operation: call.operation,
+        request_id: attempt.requestId,
+        attempt: attempt.number,
+        usage_source: outcome.usageSource,
+        ...outcome.metadata,
+        ...(failure ? { error_kind: failure.kind } : {}),
+        ...(failure?.httpStatus !== undefined ? { http_status: failure.httpStatus } : {}),
+        ...(outcome.retryInMs !== undefined ? { retry_in_ms: outcome.retryInMs } : {}),
+      },
+      createdAt: attempt.startedAt,
+    };
+  }
+
+  /** Never throws: the tracker logs its own failures, and ours are logged here. */
+  async function record(context: TrackingContext, call: CallInfo, attempt: Attempt, outcome: Outcome): Promise<void> {
+    try {
+      await tracker.trackSafe(event(context, call, attempt, outcome));
+    } catch (error) {
+      logger.error('[TRACK_ERROR] gemini instrumentation could not record a call', { error, call: { sdk: call.sdk, operation: call.operation, model: call.model } });
+    }
+  }
+
+  function background(work: Promise<void>): Promise<void> {
+    pending.add(work);
+    return work.finally(() => pending.delete(work));
+  }
+
+  async function observeSafely<T>(call: CallInfo, observe: (result: T) => Observation | Promise<Observation>, result: T): Promise<Observation> {
+    try {
+      return await observe(result);
+    } catch (error) {
+      logger.error('[TRACK_ERROR] gemini instrumentation could not read a response; recording it without usage', { error, operation: call.operation });
+      return { tokens: NO_TOKENS, usageSource: 'none', metadata: { observe_error: error instanceof Error ? error.message : String(error) } };
+    }
+  }
+
+  /** Runs attempts of `start` until one succeeds or the failure is final; each failure gets its row. */
+  async function attempts<T>(context: TrackingContext, call: CallInfo, start: (attempt: Omit<Attempt, 'elapsedMs'>, t0: number) => Promise<T>): Promise<T> {
+    const requestId = randomUUID();
+    for (let number = 1; ; number++) {
+      const attempt = { requestId, number, startedAt: new Date() };
+      const t0 = performance.now();
+      try {
+        return await start(attempt, t0);
+      } catch (error) {
+        const failure: FailureFacts = describeFailure(error, call.signal);
+        const retryInMs = retryDelay(retry, number, failure);
+        await record(context, call, { ...attempt, elapsedMs: performance.now() - t0 }, { tokens: NO_TOKENS, usageSource: 'none', failure, metadata: {}, retryInMs });
+        if (retryInMs === undefined || !(await waitBeforeRetry(retryInMs, call.signal))) throw error;
+      }
+    }
+  }
+
+  return {
+    tracker,
+    embeddingUsage,
+
+    unary(context, call, invoke, observe) {
+      return attempts(context, call, async (attempt, t0) => {
+        const result = await invoke();
+        const elapsedMs = performance.now() - t0;
+        await record(context, call, { ...attempt, elapsedMs }, await observeSafely(call, observe, result));
+        return result;
+      });
+    },
+
+    stream<T, C>(context: TrackingContext, call: CallInfo, open: () => Promise<T>, adapter: StreamAdapter<T, C>) {
+      return attempts(context, call, async (attempt, t0) => {
+        const opened = await open();
+        const facts = emptyFacts();
+        let chunks = 0;
+        let firstChunkMs: number | undefined;
+        const relay = relayStream<C>(adapter.chunks(opened), {
+          onChunk(chunk) {
+            firstChunkMs ??= performance.now() - t0;
+            chunks += 1;
+            addResponse(facts, chunk);
+          },
+          onEnd: (end) => {
+            const elapsedMs = performance.now() - t0;
+            const observation = observeStream({ facts, status: end.status, chunks, firstChunkMs }, call.model, call.requestText);
+            if (end.status === 'failed') observation.failure = describeFailure(end.error, call.signal);
+            return background(record(context, call, { ...attempt, elapsedMs }, observation));
+          },
+          onAbandon: adapter.cancel,
+        });
+        return adapter.rebuild(opened, relay);
+      });
+    },
+
+    async flush() {
+      while (pending.size > 0) await Promise.all(pending);
+    },
+  };
+}

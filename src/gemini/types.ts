@@ -1,0 +1,29 @@
+import type { Tracker, TrackerLogger } from '../core/tracker.js';
+import type { RetryPolicy } from './retry.js';
+
+/** Who and what a Gemini call is for: copied into every row the call writes. */
+export interface TrackingContext {
+  /** The user the call is made for; null or absent for system work. */
+  userId?: number | null;
+  /** Section the usage is recorded under; must be registered with the tracker. */
+  section: string;
+  /** Merged into every row's metadata, e.g. `{ conversation_id }`. */
+  metadata?: Record<string, unknown>;
+}
+
+/** How embedding calls, which Gemini reports no usage for, get their prompt tokens. */
+export type EmbeddingUsage = 'count_tokens' | 'estimate';
+
+export interface InstrumentationOptions {
+  /** Records every call (trackSafe: a tracking failure is logged, never thrown). */
+  tracker: Tracker;
+  /** Retries with exponential backoff; none when absent or false. */
+  retry?: RetryPolicy | false;
+  /** `count_tokens` (default): a countTokens call alongside each embedding call; `estimate`: characters / 4. */
+  embeddingUsage?: EmbeddingUsage;
+  /** Where the instrumentation reports its own unexpected failures; defaults to the console. */
+  logger?: Pick<TrackerLogger, 'error'>;
+}
+
+/** Where a row's token counts come from, recorded as metadata.usage_source. */
+export type UsageSource = 'response' | 'partial_stream' | 'count_tokens' | 'estimated' | 'not_billed' | 'none';
