@@ -54,19 +54,24 @@ function serverError(error: { message: string; errorDetails?: unknown }): { mess
   return body?.error?.message ? { message: body.error.message, details: body.error.details } : { message: error.message };
 }
 
+/** By shape, not instanceof: fetch errors come from Node's own realm, which differs under vm-based test runners. */
+function isError(value: unknown): value is Error {
+  return typeof value === 'object' && value !== null && typeof (value as Error).message === 'string' && typeof (value as Error).name === 'string';
+}
+
 function plainMessage(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
+  if (!isError(error)) return String(error);
   const message = error.message.startsWith(SDK_PREFIX) ? error.message.slice(SDK_PREFIX.length) : error.message;
-  const cause = error.cause instanceof Error ? error.cause.message : undefined;
+  const cause = isError(error.cause) ? error.cause.message : undefined;
   return cause && !message.includes(cause) ? `${message} (${cause})` : message;
 }
 
 function isAbort(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError' || error.constructor.name === 'GoogleGenerativeAIAbortError');
+  return isError(error) && (error.name === 'AbortError' || error.name === 'TimeoutError' || error.constructor.name === 'GoogleGenerativeAIAbortError');
 }
 
 function isMalformed(error: unknown, message: string): boolean {
-  return error instanceof SyntaxError || /Error parsing JSON response|Failed to parse stream|exception parsing stream chunk|Incomplete JSON segment/.test(message);
+  return (isError(error) && error.name === 'SyntaxError') || /Error parsing JSON response|Failed to parse stream|exception parsing stream chunk|Incomplete JSON segment/.test(message);
 }
 
 function isNetwork(message: string): boolean {
@@ -79,7 +84,7 @@ function isNetwork(message: string): boolean {
  */
 export function describeFailure(error: unknown, callerSignal?: AbortSignal): FailureFacts {
   const status = (error as { status?: unknown })?.status;
-  if (error instanceof Error && typeof status === 'number' && status >= 400) {
+  if (isError(error) && typeof status === 'number' && status >= 400) {
     const server = serverError(error as Error & { errorDetails?: unknown });
     return {
       message: `${status} ${STATUS_CODES[status] ?? 'Error'}: ${server.message}`,
