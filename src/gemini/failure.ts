@@ -66,8 +66,10 @@ function plainMessage(error: unknown): string {
   return cause && !message.includes(cause) ? `${message} (${cause})` : message;
 }
 
+/** @google/genai rewraps an abort it does not recognise as an Error as "exception AbortError: ...". */
 function isAbort(error: unknown): boolean {
-  return isError(error) && (error.name === 'AbortError' || error.name === 'TimeoutError' || error.constructor.name === 'GoogleGenerativeAIAbortError');
+  if (!isError(error)) return false;
+  return ['AbortError', 'TimeoutError'].includes(error.name) || error.constructor.name === 'GoogleGenerativeAIAbortError' || /^exception AbortError\b/.test(error.message);
 }
 
 function isMalformed(error: unknown, message: string): boolean {

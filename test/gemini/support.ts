@@ -3,6 +3,23 @@ import { createTracker, type Tracker, type TrackerLogger } from '../../src/core/
 import { createGeminiFactory, startGeminiSimulator, type GeminiFactory, type GeminiFactoryOptions, type GeminiSimulator } from '../../src/gemini/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
+/**
+ * Jest runs each test file in a vm context whose globalThis is not Node's. @google/genai dispatches
+ * through the undici dispatcher stored on Node's globalThis, which the sandbox lacks ("Undici
+ * globalDispatcher is not available"). Node's fetch is shared with the sandbox, so its Function
+ * constructor reaches Node's real global, whose dispatcher is then made visible here. Plain Node
+ * (production, tsx) has one realm and needs nothing of this.
+ */
+export function shareUndiciDispatcher(): void {
+  const key = Symbol.for('undici.globalDispatcher.1');
+  const sandbox = globalThis as Record<symbol, unknown>;
+  if (sandbox[key]) return;
+  const realm = (fetch.constructor as FunctionConstructor)('return globalThis')() as Record<symbol, unknown> & { Headers: typeof Headers };
+  if (!realm[key]) new realm.Headers(); // undici installs its dispatcher lazily
+  Object.defineProperty(sandbox, key, { get: () => realm[key], configurable: true });
+}
+shareUndiciDispatcher();
+
 export interface LogRow {
   user_id: number | null;
   section: string;
