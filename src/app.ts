@@ -13,6 +13,7 @@ import { defineCoreModels, type CoreModels } from './core/models/index.js';
 import { createPriceTable } from './core/pricing.js';
 import { SectionRegistry } from './core/sections.js';
 import { createTracker, type Tracker } from './core/tracker.js';
+import { createGeminiFactory, resolveGeminiEndpoint, type GeminiEndpoint, type GeminiFactory } from './gemini/index.js';
 import { createAdminRouter } from './http/admin-router.js';
 import { requireApiToken } from './http/api-auth.js';
 import { jsonErrorHandler } from './http/errors.js';
@@ -33,6 +34,8 @@ export interface CreateAppOptions {
   /** Apply pending migrations (core, then each plugin's) before starting. Default true. */
   migrate?: boolean;
   logger?: AppLogger;
+  /** Where Gemini calls go; by default from config: GEMINI_API_KEY/GEMINI_BASE_URL, else a simulator started here. */
+  gemini?: GeminiEndpoint;
 }
 
 export interface App {
@@ -42,6 +45,10 @@ export interface App {
   core: CoreModels;
   config: AppConfig;
   jobs: JobQueue;
+  /** Instrumented Gemini clients, as plugins get them. */
+  gemini: GeminiFactory;
+  /** The Gemini endpoint in use; `simulator` is set when calls go to the built-in simulator. */
+  geminiEndpoint: GeminiEndpoint;
   /** Each plugin's context with its models, in registration order. */
   plugins: { plugin: Plugin; context: PluginModelsContext }[];
   listen(port?: number, host?: string): Promise<Server>;
@@ -97,8 +104,10 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     ? await startJobQueue(options.databaseUrl, (error) => logger.error('[JOBS] pg-boss error', error))
     : undefined;
   const jobs = runningJobs ?? NO_JOBS;
+  const geminiEndpoint = options.gemini ?? (await resolveGeminiEndpoint({ apiKey: config.geminiApiKey, baseUrl: config.geminiBaseUrl }));
+  const gemini = createGeminiFactory({ tracker, apiKey: geminiEndpoint.apiKey, baseUrl: geminiEndpoint.baseUrl, retry: config.geminiRetry });
   const componentLoader = new ComponentLoader();
-  const base: PluginContext = { sequelize, tracker, core, componentLoader, config, jobs };
+  const base: PluginContext = { sequelize, tracker, core, componentLoader, config, jobs, gemini };
 
   const registered = plugins.map((plugin) => {
     const models: Record<string, ModelStatic<any>> = plugin.models?.(base) ?? {};
@@ -107,7 +116,8 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
 
   const resources: ResourceWithOptions[] = [];
   const api = express.Router();
-  api.use(express.json({ limit: '2mb' }), requireApiToken(core));
+  // Authenticate before parsing: an anonymous request's body is never read.
+  api.use(requireApiToken(core), express.json({ limit: '2mb' }));
   for (const { plugin, context } of registered) {
     resources.push(...(plugin.resources?.(context) ?? []));
     const router = plugin.routes?.(context);
@@ -144,6 +154,8 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     core,
     config,
     jobs,
+    gemini,
+    geminiEndpoint,
     plugins: registered,
     listen(port = config.port, host = config.host) {
       return new Promise((resolve, reject) => {
@@ -155,6 +167,9 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     async close() {
       if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
       await runningJobs?.stop();
+      await gemini.flush();
+      // A simulator passed in by the caller is the caller's to close.
+      if (!options.gemini) await geminiEndpoint.simulator?.close();
       adminRouter.close();
       await sessionPool.end();
       await sequelize.close();

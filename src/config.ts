@@ -19,6 +19,8 @@ export interface AppConfig {
   geminiBaseUrl?: string;
   /** Response-time badge thresholds in ms: green below `fast`, orange below `slow`, red from `slow`. */
   responseTime: { fastMs: number; slowMs: number };
+  /** Retries of failed Gemini calls (429, 5xx, timeouts): attempts in all and the first backoff. */
+  geminiRetry: { attempts: number; initialDelayMs: number };
   /**
    * When the panel's component bundle is made: `startup` (built before serving, development),
    * `on-demand` (at the first page, tests), `prebuilt` (npm run build:admin; ADMIN_JS_SKIP_BUNDLE=true).
@@ -68,6 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     geminiApiKey: env.GEMINI_API_KEY || undefined,
     geminiBaseUrl: env.GEMINI_BASE_URL || undefined,
     responseTime,
+    geminiRetry: { attempts: Math.max(1, integer(env, 'GEMINI_RETRY_ATTEMPTS', 3)), initialDelayMs: integer(env, 'GEMINI_RETRY_DELAY_MS', 1000) },
     adminBundle: env.ADMIN_JS_SKIP_BUNDLE === 'true' ? 'prebuilt' : env.NODE_ENV === 'test' ? 'on-demand' : 'startup',
   };
 }

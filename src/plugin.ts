@@ -5,6 +5,7 @@ import type { CoreModels } from './core/models/index.js';
 import type { SectionDefinition } from './core/sections.js';
 import type { Tracker } from './core/tracker.js';
 import type { AppConfig } from './config.js';
+import type { GeminiFactory } from './gemini/index.js';
 import type { JobQueue } from './jobs/job-queue.js';
 
 /** What every plugin hook receives: the application's shared parts. */
@@ -18,6 +19,8 @@ export interface PluginContext {
   config: AppConfig;
   /** Background jobs (pg-boss): enqueue with `jobs.send(name, data)`. */
   jobs: JobQueue;
+  /** Instrumented Gemini clients: every call is timed and tracked under the section you name. */
+  gemini: GeminiFactory;
 }
 
 /** Context of the hooks that run after every plugin's models are defined. */

@@ -19,7 +19,15 @@ export function jsonErrorHandler(log: (message: string, error: unknown) => void)
       res.status(error.status).json({ error: error.message, ...(error.details ? { details: error.details } : {}) });
       return;
     }
-    const status = (error as { status?: number; type?: string }).status;
+    const { status, type } = error as { status?: number; type?: string };
+    if (type === 'entity.parse.failed') {
+      res.status(400).json({ error: 'the request body is not valid JSON' });
+      return;
+    }
+    if (type === 'entity.too.large') {
+      res.status(413).json({ error: 'the request body is too large' });
+      return;
+    }
     if (status && status >= 400 && status < 500) {
       res.status(status).json({ error: (error as Error).message });
       return;

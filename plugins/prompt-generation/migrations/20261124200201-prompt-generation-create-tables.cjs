@@ -1,0 +1,32 @@
+'use strict';
+// Prompt generation plugin: each request for a system prompt, its inputs, output and status.
+
+/** @param {import('sequelize').QueryInterface} queryInterface */
+async function up(queryInterface) {
+  await queryInterface.sequelize.query(`
+    CREATE TABLE prompt_generations (
+      id uuid PRIMARY KEY,
+      user_id integer NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+      business_type text NOT NULL,
+      tone text NOT NULL,
+      language text NOT NULL,
+      audience text,
+      instructions text,
+      status text NOT NULL CHECK (status IN ('queued', 'running', 'completed', 'failed')),
+      is_async boolean NOT NULL DEFAULT false,
+      job_id text,
+      output text,
+      error_message text,
+      attempts integer NOT NULL DEFAULT 0,
+      created_at timestamptz NOT NULL DEFAULT now(),
+      updated_at timestamptz NOT NULL DEFAULT now()
+    )`);
+  await queryInterface.sequelize.query('CREATE INDEX prompt_generations_user_idx ON prompt_generations (user_id, created_at DESC)');
+}
+
+/** @param {import('sequelize').QueryInterface} queryInterface */
+async function down(queryInterface) {
+  await queryInterface.sequelize.query('DROP TABLE IF EXISTS prompt_generations');
+}
+
+module.exports = { up, down };
