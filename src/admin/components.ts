@@ -14,6 +14,7 @@ export function registerAdminComponents(loader: ComponentLoader) {
     SuccessBadge: loader.add('AiUsageSuccessBadge', file('success-badge')),
     TokensCell: loader.add('AiUsageTokensCell', file('tokens-cell')),
     CostCell: loader.add('AiUsageCostCell', file('cost-cell')),
+    TextCell: loader.add('AiUsageTextCell', file('text-cell')),
     UserCell: loader.add('AiUsageUserCell', file('user-cell')),
     JsonShow: loader.add('AiUsageJsonShow', file('json-show')),
     TextShow: loader.add('AiUsageTextShow', file('text-show')),

@@ -1,6 +1,6 @@
 import React from 'react';
 import { flat, type BasePropertyProps } from 'adminjs';
-import { Box, Label } from '@adminjs/design-system';
+import { ShowField } from './show-field.js';
 
 /**
  * A JSON value pretty-printed as text. Reads `custom.jsonParam` (the JSON as a string, exact) when
@@ -16,12 +16,11 @@ const JsonShow: React.FC<BasePropertyProps> = ({ property, record }) => {
     value = (flat.unflatten(params) as Record<string, unknown>)[property.path] ?? null;
   }
   return (
-    <Box mb="xl">
-      <Label>{property.label}</Label>
+    <ShowField property={property} where="show">
       <pre data-testid="json-show" style={{ background: '#f6f8fa', padding: 12, borderRadius: 6, overflowX: 'auto', fontSize: 13, lineHeight: '18px' }}>
         {JSON.stringify(value, null, 2)}
       </pre>
-    </Box>
+    </ShowField>
   );
 };
 

@@ -1,5 +1,5 @@
 import React, { useEffect, useState } from 'react';
-import { ApiClient, type BasePropertyProps } from 'adminjs';
+import { ApiClient, useTranslation, type BasePropertyProps } from 'adminjs';
 import { FormGroup, Label, Select } from '@adminjs/design-system';
 
 const api = new ApiClient();
@@ -9,6 +9,7 @@ const api = new ApiClient();
  * ai_usage_tracking), so a model appears as soon as it was used. Exact match.
  */
 const ModelFilter: React.FC<BasePropertyProps> = ({ property, filter = {}, onChange, resource }) => {
+  const { translateProperty } = useTranslation();
   const [models, setModels] = useState<string[]>([]);
   useEffect(() => {
     api
@@ -21,7 +22,7 @@ const ModelFilter: React.FC<BasePropertyProps> = ({ property, filter = {}, onCha
   const selected = value ? { value, label: String(value) } : null;
   return (
     <FormGroup variant="filter">
-      <Label>{property.label}</Label>
+      <Label>{translateProperty(property.label, property.resourceId)}</Label>
       <Select
         variant="filter"
         isClearable

@@ -1,5 +1,6 @@
 import React from 'react';
 import type { BasePropertyProps } from 'adminjs';
+import { ShowField } from './show-field.js';
 import { formatMs, speedOf, SPEED_COLORS } from './format.js';
 import { Pill } from './pill.js';
 
@@ -7,7 +8,7 @@ import { Pill } from './pill.js';
  * Response time coloured by `property.custom` thresholds: green under fastMs, orange under slowMs,
  * red from slowMs. With `custom.average` it shows a sum divided by a count (the daily aggregate).
  */
-const ResponseTimeBadge: React.FC<BasePropertyProps> = ({ property, record }) => {
+const ResponseTimeBadge: React.FC<BasePropertyProps> = ({ property, record, where }) => {
   const custom = property.custom ?? {};
   const params = record?.params ?? {};
   const average = custom.average as { sum: string; count: string } | undefined;
@@ -15,9 +16,11 @@ const ResponseTimeBadge: React.FC<BasePropertyProps> = ({ property, record }) =>
   if (!Number.isFinite(raw)) return null;
   const speed = speedOf(raw, { fastMs: Number(custom.fastMs ?? 1000), slowMs: Number(custom.slowMs ?? 3000) });
   return (
-    <Pill background={SPEED_COLORS[speed]} color="#ffffff" data={{ testid: 'response-time-badge', speed }}>
-      {formatMs(raw)}
-    </Pill>
+    <ShowField property={property} where={where}>
+      <Pill background={SPEED_COLORS[speed]} color="#ffffff" data={{ testid: 'response-time-badge', speed }}>
+        {formatMs(raw)}
+      </Pill>
+    </ShowField>
   );
 };
 

@@ -37,7 +37,7 @@ function Card({ label, value, detail, testid }: { label: string; value: string; 
 }
 
 function Breakdown({ title, rows, name }: { title: string; rows: (Figures & { key: string })[]; name: (key: string) => React.ReactNode }) {
-  const cell = { padding: '4px 10px', borderBottom: '1px solid #f3f4f6', textAlign: 'right' as const };
+  const cell = { padding: '4px 10px', borderBottom: '1px solid #f3f4f6', textAlign: 'right' as const, whiteSpace: 'nowrap' as const };
   return (
     <Box style={{ flex: 1, minWidth: 320 }}>
       <Text style={{ fontWeight: 600, margin: '8px 0' }}>{title}</Text>

@@ -1,5 +1,6 @@
 import React from 'react';
 import type { BasePropertyProps } from 'adminjs';
+import { ShowField } from './show-field.js';
 import { formatInt } from './format.js';
 
 /**
@@ -16,10 +17,12 @@ const TokensCell: React.FC<BasePropertyProps> = ({ property, record, where }) =>
   if (thoughts) details.push(`thoughts ${formatInt(thoughts)}`);
   if (cached && where === 'show') details.push(`cached ${formatInt(cached)}`);
   return (
-    <span data-testid="tokens-cell" style={{ display: 'inline-flex', flexDirection: 'column', lineHeight: '16px' }}>
-      <strong>{formatInt(params[property.path])}</strong>
-      <small style={{ color: '#6b7280', whiteSpace: 'nowrap' }}>{details.join(' · ')}</small>
-    </span>
+    <ShowField property={property} where={where}>
+      <span data-testid="tokens-cell" style={{ display: 'inline-flex', flexDirection: 'column', lineHeight: '16px' }}>
+        <strong>{formatInt(params[property.path])}</strong>
+        <small style={{ color: '#6b7280', whiteSpace: 'nowrap' }}>{details.join(' · ')}</small>
+      </span>
+    </ShowField>
   );
 };
 

@@ -1,7 +1,7 @@
 import React from 'react';
 import { Link } from 'react-router-dom';
-import { Box, Label } from '@adminjs/design-system';
 import { ViewHelpers, type BasePropertyProps } from 'adminjs';
+import { ShowField } from './show-field.js';
 
 const h = new ViewHelpers();
 
@@ -12,12 +12,11 @@ const UserLogsLink: React.FC<BasePropertyProps> = ({ property, record }) => {
   const logs = property.custom?.logsResourceId ?? 'ai_usage_logs';
   const search = new URLSearchParams({ 'filters.userId': String(id) }).toString();
   return (
-    <Box mb="xl">
-      <Label>{property.label}</Label>
+    <ShowField property={property} where="show">
       <Link to={`${h.resourceUrl({ resourceId: logs })}?${search}`} data-testid="user-logs-link">
         Show this user's AI usage logs
       </Link>
-    </Box>
+    </ShowField>
   );
 };
 

@@ -13,6 +13,7 @@ export function subscriptionsResource(context: AdminContext): ResourceWithOption
       sort: { sortBy: 'periodStart', direction: 'desc' },
       listProperties: ['id', 'userId', 'plan', 'tokensUsed', 'costUsedUsd', 'periodStart', 'periodEnd', 'canceledAt'],
       filterProperties: ['userId', 'plan', 'periodStart', 'periodEnd'],
+      translations: { en: { properties: { userId: 'User', tokensUsed: 'Tokens used / quota', costUsedUsd: 'Cost used' } } },
       properties: {
         userId: { reference: 'users', components: { list: C.UserCell, show: C.UserCell } },
         tokensUsed: { isVisible: { list: true, show: true, edit: false, filter: false }, components: { list: C.QuotaBar, show: C.QuotaBar }, custom: { used: 'tokensUsed', quota: 'tokenQuota' } },

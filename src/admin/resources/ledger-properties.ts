@@ -18,6 +18,7 @@ export const LEDGER_LABELS = {
   responseTimeMs: 'Response time',
   costUsd: 'Cost',
   errorMessage: 'Error message',
+  metadata: 'Metadata',
   requestCount: 'Requests',
   successCount: 'Successes',
   failureCount: 'Failures',
@@ -38,7 +39,7 @@ export function ledgerProperties(context: AdminContext): Record<string, Property
       components: { list: C.SectionBadge, show: C.SectionBadge },
       custom: { sections: colours },
     },
-    modelName: { components: { filter: C.ModelFilter } },
+    modelName: { components: { filter: C.ModelFilter, list: C.TextCell } },
     totalTokens: { components: { list: C.TokensCell, show: C.TokensCell }, custom: { parts: TOKEN_PARTS } },
     responseTimeMs: {
       components: { list: C.ResponseTimeBadge, show: C.ResponseTimeBadge },
