@@ -102,6 +102,16 @@ describe('models.generateContentStream', () => {
     expect(h.simulator.requests[before]).toMatchObject({ operation: 'streamGenerateContent', status: 'client-closed' });
   });
 
+  it('records a stream the caller aborts midway as aborted', async () => {
+    const controller = new AbortController();
+    const stream = await client('gg-stream-abort').models.generateContentStream({ model: 'gemini-2.5-flash', contents: 'Abort me [[sim:chunk-delay=200]]', config: { abortSignal: controller.signal } });
+    const reading = drain(stream).catch((e: unknown) => e);
+    setTimeout(() => controller.abort(), 50);
+    expect(await reading).toMatchObject({ name: 'AbortError' });
+    const [row] = await h.rows('gg-stream-abort');
+    expect(row).toMatchObject({ success: false, metadata: { error_kind: 'aborted', stream_status: 'failed', stream_chunks: 1 } });
+  });
+
   it('records a stream that fails midway once, as failed', async () => {
     const stream = await client('gg-drop').models.generateContentStream({ model: 'gemini-2.5-flash', contents: 'Drop [[sim:disconnect=2]]' });
     const error = await drain(stream).catch((e: unknown) => e);

@@ -310,6 +310,15 @@ describe('tracking never breaks the call', () => {
     expect(h.logged.filter((l) => l.message.startsWith('[TRACK_ERROR] UNKNOWN_USER'))).toHaveLength(2);
   });
 
+  it('delivers a whole stream when its row cannot be written', async () => {
+    const model = h.gemini.model({ model: 'gemini-2.5-flash', userId: 2_000_000_001, section: 'chat', metadata: { test: 'ga-track-fail-stream' } });
+    const { stream, response } = await model.generateContentStream('Stream regardless');
+    let text = '';
+    for await (const chunk of stream) text += chunk.text();
+    expect(text).toBe((await response).text());
+    expect(h.logged.filter((l) => l.message.startsWith('[TRACK_ERROR] UNKNOWN_USER: user 2000000001'))).toHaveLength(1);
+  });
+
   it('refuses an unknown section when the model is made, not when it is called', () => {
     expect(() => h.gemini.model({ model: 'gemini-2.5-flash', section: 'no_such_section' })).toThrow(UnknownSectionError);
   });
