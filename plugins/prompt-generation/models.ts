@@ -3,7 +3,7 @@ import { DataTypes, type CreationOptional, type InferAttributes, type InferCreat
 export type GenerationStatus = 'queued' | 'running' | 'completed' | 'failed';
 
 export interface PromptGenerationAttributes extends Model<InferAttributes<PromptGenerationAttributes>, InferCreationAttributes<PromptGenerationAttributes>> {
-  id: string;
+  id: CreationOptional<string>;
   userId: number;
   businessType: string;
   tone: string;
