@@ -35,9 +35,9 @@ export function createGeminiFactory(options: GeminiFactoryOptions): GeminiFactor
   });
 
   return {
-    model({ userId, section, metadata, ...params }, requestOptions) {
+    model({ userId, section, metadata, validateResult, ...params }, requestOptions) {
       const model = generativeAI.getGenerativeModel(params, { apiVersion, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}), ...requestOptions });
-      return trackGenerativeModel(model, { userId, section, metadata }, instrumentation);
+      return trackGenerativeModel(model, { userId, section, metadata, validateResult }, instrumentation);
     },
     genai(context) {
       return trackGoogleGenAI(genAI, context, instrumentation);

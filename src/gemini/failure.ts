@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 
 /** Why a call failed, as recorded in metadata.error_kind. */
-export type FailureKind = 'http' | 'timeout' | 'aborted' | 'network' | 'malformed_response' | 'blocked' | 'client';
+export type FailureKind = 'http' | 'timeout' | 'aborted' | 'network' | 'malformed_response' | 'blocked' | 'invalid_output' | 'client';
 
 /** A failed Gemini call, described for the ledger. */
 export interface FailureFacts {

@@ -51,6 +51,16 @@ interface Outcome extends Observation {
   retryInMs?: number;
 }
 
+/** The caller's verdict on a successful result: the error it threw, if it refused it. */
+function validationError(context: TrackingContext, result: unknown): Error | undefined {
+  try {
+    context.validateResult?.(result);
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
 export function createInstrumentation(options: InstrumentationOptions): Instrumentation {
   const { tracker } = options;
   const logger = options.logger ?? console;
@@ -128,13 +138,19 @@ export function createInstrumentation(options: InstrumentationOptions): Instrume
     tracker,
     embeddingUsage,
 
-    unary(context, call, invoke, observe) {
-      return attempts(context, call, async (attempt, t0) => {
+    async unary(context, call, invoke, observe) {
+      const { result, rejection } = await attempts(context, call, async (attempt, t0) => {
         const result = await invoke();
         const elapsedMs = performance.now() - t0;
-        await record(context, call, { ...attempt, elapsedMs }, await observeSafely(call, observe, result));
-        return result;
+        const observation = await observeSafely(call, observe, result);
+        const rejection = observation.failure ? undefined : validationError(context, result);
+        if (rejection) observation.failure = { message: `invalid output: ${rejection.message}`, kind: 'invalid_output' };
+        await record(context, call, { ...attempt, elapsedMs }, observation);
+        return { result, rejection };
       });
+      // Thrown outside the attempts: a rejected answer is recorded once and never retried.
+      if (rejection) throw rejection;
+      return result;
     },
 
     stream<T, C>(context: TrackingContext, call: CallInfo, open: () => Promise<T>, adapter: StreamAdapter<T, C>) {

@@ -9,6 +9,12 @@ export interface TrackingContext {
   section: string;
   /** Merged into every row's metadata, e.g. `{ conversation_id }`. */
   metadata?: Record<string, unknown>;
+  /**
+   * Checks a successful result of a unary call (not a stream) before it is recorded. A throw
+   * (e.g. the model's JSON does not parse) records the call as failed with that reason, tokens
+   * kept since they were billed, and the error reaches the caller instead of the result.
+   */
+  validateResult?: (result: unknown) => void;
 }
 
 /** How embedding calls, which Gemini reports no usage for, get their prompt tokens. */

@@ -16,6 +16,21 @@ const flash = (test: string, extra: Record<string, unknown> = {}) =>
   h.gemini.model({ model: 'gemini-2.5-flash', userId, section: 'chat', metadata: { test, ...extra } });
 
 describe('generateContent', () => {
+  it('records a result the caller refuses as a failure with its reason, tokens kept, and throws that reason', async () => {
+    const refusal = new SyntaxError('not the JSON we asked for');
+    const model = h.gemini.model({
+      model: 'gemini-2.5-flash', userId, section: 'knowledge_qa', metadata: { test: 'ga-refused' },
+      validateResult: () => {
+        throw refusal;
+      },
+    });
+    await expect(model.generateContent('Give me JSON')).rejects.toBe(refusal);
+    const rows = await h.rows('ga-refused');
+    expect(rows).toEqual([expect.objectContaining({ success: false, error_message: 'invalid output: not the JSON we asked for', metadata: expect.objectContaining({ error_kind: 'invalid_output', attempt: 1, usage_source: 'response' }) })]);
+    expect(rows[0]!.prompt_tokens).toBe(tokensOf('Give me JSON'));
+    expect(rows[0]!.completion_tokens).toBeGreaterThan(0);
+  });
+
   it('records the tokens, cost and context of a call', async () => {
     const prompt = 'Explain the usage ledger in one paragraph.';
     const result = await flash('ga-generate', { conversation_id: 'c-1' }).generateContent(prompt);
