@@ -8,3 +8,4 @@ export type { RetryPolicy } from './retry.js';
 export { describeFailure, type FailureFacts, type FailureKind } from './failure.js';
 export { tokensFromUsage, type GeminiUsageMetadata, type TokenCounts } from './usage.js';
 export * from './simulator/index.js';
+export type { ResponseSchema, GenerateContentResult } from '@google/generative-ai';

@@ -1,4 +1,5 @@
 import { createMigrator } from '../../src/core/migrator.js';
+import { BUILTIN_MIGRATION_DIRS } from '../../src/runtime/builtin-plugins.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
 let db: TestDatabase;
@@ -10,8 +11,8 @@ afterAll(() => db.drop());
 const tables = async () =>
   (await db.sequelize.query<{ tablename: string }>(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`, { type: 'SELECT' as never })).map((r) => r.tablename);
 
-it('undoes every migration and applies them again, recording each in SequelizeMeta', async () => {
-  const migrator = createMigrator(db.sequelize);
+it('undoes every migration (plugins\' first) and applies them again, recording each in SequelizeMeta', async () => {
+  const migrator = createMigrator(db.sequelize, BUILTIN_MIGRATION_DIRS);
   const applied = (await migrator.executed()).map((m) => m.name);
   expect(applied.length).toBeGreaterThanOrEqual(2);
 
@@ -20,7 +21,7 @@ it('undoes every migration and applies them again, recording each in SequelizeMe
 
   await migrator.up();
   expect((await migrator.executed()).map((m) => m.name)).toEqual(applied);
-  expect(await tables()).toEqual(expect.arrayContaining(['ai_usage_logs', 'ai_usage_tracking', 'api_tokens', 'session', 'subscriptions', 'users']));
+  expect(await tables()).toEqual(expect.arrayContaining(['ai_usage_logs', 'ai_usage_tracking', 'api_tokens', 'session', 'subscriptions', 'users', 'chat_conversations', 'knowledge_pages', 'prompt_generations']));
 });
 
 it('makes the daily key NULLS NOT DISTINCT and indexes the log for the panel', async () => {

@@ -1,6 +1,6 @@
 import { createMigrator } from '../../src/core/migrator.js';
 import { createSequelize, withDatabase } from '../../src/core/database.js';
-import { ALL_PLUGIN_MIGRATION_DIRS } from '../../src/runtime/builtin-migrations.js';
+import { BUILTIN_MIGRATION_DIRS } from '../../src/runtime/builtin-plugins.js';
 import { startEmbeddedPostgres } from '../../src/runtime/embedded-postgres.js';
 import { SERVER_URL_ENV, TEMPLATE_ENV, TEST_DB_PREFIX, TEST_EMBEDDED_DIR, freePort, withAdminClient } from './test-server.js';
 
@@ -24,7 +24,7 @@ export async function prepareDatabases(): Promise<void> {
   });
   const sequelize = createSequelize(withDatabase(serverUrl, template), { poolMax: 2 });
   try {
-    await createMigrator(sequelize, ALL_PLUGIN_MIGRATION_DIRS).up();
+    await createMigrator(sequelize, BUILTIN_MIGRATION_DIRS).up();
   } finally {
     await sequelize.close();
   }

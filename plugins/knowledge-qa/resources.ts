@@ -1,0 +1,52 @@
+import type { ActionRequest, ResourceWithOptions } from 'adminjs';
+import type { KnowledgeModels } from './models.js';
+import type { KnowledgeService } from './service.js';
+
+const navigation = { name: 'Knowledge Q&A', icon: 'BookOpen' };
+
+/** Pages and their pairs in the panel, with a Regenerate action on each page (tracked like the API). */
+export function knowledgeResources(models: KnowledgeModels, service: KnowledgeService): ResourceWithOptions[] {
+  return [
+    {
+      resource: models.WebsitePage,
+      options: {
+        id: 'knowledge_pages',
+        navigation,
+        sort: { sortBy: 'createdAt', direction: 'desc' },
+        listProperties: ['title', 'url', 'status', 'contentLength', 'userId', 'generatedAt'],
+        showProperties: ['title', 'url', 'status', 'failureReason', 'contentLength', 'userId', 'generatedAt', 'createdAt', 'content'],
+        properties: { content: { type: 'textarea' }, failureReason: { type: 'textarea' } },
+        actions: {
+          new: { isAccessible: false },
+          edit: { isAccessible: false },
+          regenerate: {
+            actionType: 'record',
+            icon: 'RefreshCw',
+            component: false,
+            guard: 'Generate new Q&A pairs for this page? The current pairs are replaced when it succeeds.',
+            handler: async (_request: ActionRequest, _response: unknown, context: any) => {
+              const record = context.record;
+              try {
+                const { pairs } = await service.regenerate(Number(record.id()));
+                return { record: record.toJSON(context.currentAdmin), notice: { message: `Generated ${pairs.length} Q&A pairs`, type: 'success' } };
+              } catch (error) {
+                return { record: record.toJSON(context.currentAdmin), notice: { message: `Regeneration failed: ${(error as Error).message}`, type: 'error' } };
+              }
+            },
+          },
+        },
+      },
+    },
+    {
+      resource: models.QAPair,
+      options: {
+        id: 'knowledge_qa_pairs',
+        navigation,
+        sort: { sortBy: 'pageId', direction: 'desc' },
+        listProperties: ['pageId', 'position', 'question', 'embeddingModel'],
+        properties: { embedding: { isVisible: false }, answer: { type: 'textarea' } },
+        actions: { new: { isAccessible: false } },
+      },
+    },
+  ];
+}
