@@ -11,6 +11,11 @@ async function main(): Promise<void> {
   const database = await resolveDatabase(log);
   const app = await createApp({ databaseUrl: database.url, plugins: BUILTIN_PLUGINS, config });
   log('Database migrated.');
+  if (app.geminiEndpoint.simulator) {
+    log(`GEMINI_API_KEY is unset: Gemini is SIMULATED by the built-in simulator at ${app.geminiEndpoint.simulator.url} (no real model is called).`);
+  } else {
+    log(`Gemini: ${config.geminiBaseUrl ?? 'Google Gemini API'} with GEMINI_API_KEY.`);
+  }
 
   if (process.env.DEMO_SEED !== 'false' && (await needsDemoSeed(app))) {
     log('First start: seeding demo data (users, subscriptions, 5,200 usage rows) ...');
