@@ -37,7 +37,7 @@ export const ADMIN_ROOT = '/admin';
 export function createAdmin(options: AdminOptions): AdminJS {
   registerSequelizeAdapter();
   const components = registerAdminComponents(options.componentLoader);
-  const context = { core: options.core, sequelize: options.sequelize, sections: options.sections, config: options.config, components };
+  const context = { core: options.core, sequelize: options.sequelize, sections: options.sections, config: options.config, components, componentLoader: options.componentLoader };
   const admin = new AdminJS({
     rootPath: ADMIN_ROOT,
     loginPath: `${ADMIN_ROOT}/login`,

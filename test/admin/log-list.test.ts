@@ -131,6 +131,22 @@ describe('the AI usage log list', () => {
     expect(missing.status).toBeLessThan(500);
   });
 
+  it('exports exactly the rows the list shows, in its order, to admins and viewers', async () => {
+    const cases: Record<string, string>[] = [
+      { 'filters.q': 'bob', sortBy: 'responseTimeMs', direction: 'asc' },
+      { 'filters.section': 'chat', 'filters.success': 'true' },
+      { 'filters.period': '7d' },
+    ];
+    for (const params of cases) {
+      for (const cookie of [panel.adminCookie, panel.viewerCookie]) {
+        const response = await fetch(`${panel.baseUrl}/admin/export/ai_usage_logs?${listQuery({ format: 'ndjson', fields: 'id,section', ...params })}`, { headers: { cookie } });
+        expect(response.status).toBe(200);
+        const exported = (await response.text()).trim().split('\n').filter(Boolean).map((line) => JSON.parse(line).id);
+        expect(exported).toEqual(await ids(params));
+      }
+    }
+  });
+
   it('offers the models of the data for the model filter', async () => {
     const { body } = await panel.api<{ models: string[] }>('/resources/ai_usage_logs/actions/modelChoices');
     expect(body.models).toEqual(['gemini-1.5-flash', 'gemini-2.5-flash', 'gemini-2.5-flash-lite', 'gemini-2.5-pro', 'gemini-embedding-001']);

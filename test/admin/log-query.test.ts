@@ -2,7 +2,7 @@ import { INVALID, readLogListParams } from '../../src/admin/ai-usage-log/filters
 import { buildLogQuery, normalizeLogSort } from '../../src/admin/ai-usage-log/query.js';
 import { searchCondition } from '../../src/admin/ai-usage-log/search.js';
 import { containsPattern, SqlBinds, uuidPrefixRange } from '../../src/admin/ai-usage-log/sql-binds.js';
-import { aggregateSource } from '../../src/admin/ai-usage-log/stats-source.js';
+import { aggregateSource, successesSource } from '../../src/admin/ai-usage-log/stats-source.js';
 
 describe('uuidPrefixRange', () => {
   it('turns a prefix, with or without dashes, into the inclusive range of ids starting with it', () => {
@@ -87,12 +87,19 @@ describe('searchCondition', () => {
 describe('aggregateSource', () => {
   it('answers from ai_usage_tracking for user, section, model and whole UTC days', () => {
     const source = aggregateSource(readLogListParams({ section: 'chat', userId: '2', createdAt: { from: '2026-11-01', to: '2026-11-03' } }));
-    expect(source).toEqual({
-      table: 'ai_usage_tracking',
-      whereSql: 'WHERE section = $1 AND user_id = $2 AND date >= $3::date AND date < $4::date',
-      bind: ['chat', 2, '2026-11-01', '2026-11-04'],
-    });
-    expect(aggregateSource(readLogListParams({ period: '7d' }))?.whereSql).toContain('date >=');
+    expect(source?.table).toBe('ai_usage_tracking');
+    expect(source?.grouped).toContain('FROM ai_usage_tracking WHERE section = $1 AND user_id = $2 AND date >= $3::date AND date < $4::date GROUP BY section, model_name');
+    expect(source?.bind).toEqual(['chat', 2, '2026-11-01', '2026-11-04']);
+    expect(aggregateSource(readLogListParams({ period: '7d' }))?.grouped).toContain('date >=');
+  });
+
+  it('takes successes as the aggregate minus the failed logs, numbering the binds of both', () => {
+    const source = successesSource(readLogListParams({ success: 'true', section: 'chat' }));
+    expect(source?.table).toBe('ai_usage_tracking - failed logs');
+    expect(source?.grouped).toContain('WHERE ai_usage_logs.success = $2 AND ai_usage_logs.section = $3');
+    expect(source?.bind).toEqual(['chat', false, 'chat']);
+    expect(successesSource(readLogListParams({ success: 'true', q: 'x' }))).toBeUndefined();
+    expect(successesSource(readLogListParams({ success: 'false' }))).toBeUndefined();
   });
 
   it('leaves to the logs what the aggregate cannot answer exactly', () => {

@@ -2,7 +2,7 @@ import { QueryTypes, type Sequelize } from 'sequelize';
 import type { LogListParams } from './filters.js';
 import { responseTimeP95, type P95Options, type ResponseTimeP95 } from './p95.js';
 import { prepareLogQuery, type LogQueryContext } from './query.js';
-import { aggregateSource, figuresSql, type FiguresSource } from './stats-source.js';
+import { aggregateSource, figuresSql, logsSource, successesSource, type FiguresSource } from './stats-source.js';
 
 /** Figures over a set of log rows. Token sums and cost are exact decimal strings. */
 export interface LogFigures {
@@ -31,7 +31,7 @@ export interface LogStats {
   bySection: (LogFigures & { section: string })[];
   /** Largest first. */
   byModel: (LogFigures & { modelName: string })[];
-  /** Where the sums came from: the daily aggregate when the filters allow it, else the logs. */
+  /** Where the sums came from: the daily aggregate when the filters allow it (for successes, minus the failed logs), else the logs. */
   source: FiguresSource['table'];
 }
 
@@ -75,11 +75,12 @@ export type LogStatsOptions = P95Options;
 
 /**
  * Totals, rates, latency and breakdowns for one list request. Sums come from one grouped scan
- * (of the daily aggregate when it can answer, else of the logs) and the p95 from the logs, in parallel.
+ * (of the daily aggregate when it can answer exactly, else of the logs) and the p95 from the logs,
+ * in parallel.
  */
 export async function computeLogStats(sequelize: Sequelize, params: LogListParams, context: LogQueryContext, options: LogStatsOptions = {}): Promise<LogStats> {
   const query = await prepareLogQuery(sequelize, params, { sections: context.sections });
-  const source: FiguresSource = aggregateSource(params) ?? { table: 'ai_usage_logs', whereSql: query.whereSql, bind: query.bind };
+  const source: FiguresSource = aggregateSource(params) ?? successesSource(params) ?? logsSource(query);
   const [rows, p95] = await Promise.all([
     sequelize.query<FiguresRow>(figuresSql(source), { bind: source.bind, type: QueryTypes.SELECT }),
     responseTimeP95(sequelize, query, options),

@@ -1,19 +1,23 @@
 import type { ResourceWithOptions } from 'adminjs';
 import { modelChoicesHandler, statsHandler } from '../ai-usage-log/actions.js';
+import { aiUsageLogExportSource } from '../ai-usage-log/export-source.js';
+import { exportImportFeature } from '../export/index.js';
 import type { LogCountOptions } from '../ai-usage-log/count.js';
 import { AIUsageLogResource } from '../ai-usage-log/resource.js';
 import { DEFAULT_LOG_SORT } from '../ai-usage-log/query.js';
-import { NO_WRITE_ACTIONS, type AdminContext } from './context.js';
+import { EXPORT_READS, NO_WRITE_ACTIONS, type AdminContext } from './context.js';
 import { LEDGER_LABELS, ledgerProperties } from './ledger-properties.js';
 
 export const AI_USAGE_LOGS_ID = 'ai_usage_logs';
 
 /** The AI usage log: read-only, newest first, one search box, statistics over the list's own query. */
 export function aiUsageLogResource(context: AdminContext, countOptions?: LogCountOptions): ResourceWithOptions {
-  const { core, sequelize, sections, components: C } = context;
+  const { core, sequelize, sections, components: C, componentLoader } = context;
   const shared = ledgerProperties(context);
   return {
     resource: new AIUsageLogResource(core.AIUsageLog, sections, countOptions),
+    // Export exactly the rows of the list (same query); no import: only the tracker writes the log.
+    features: [exportImportFeature({ componentLoader, source: aiUsageLogExportSource(sequelize, sections), import: false })],
     options: {
       id: AI_USAGE_LOGS_ID,
       navigation: { name: 'AI usage', icon: 'Activity' },
@@ -30,6 +34,7 @@ export function aiUsageLogResource(context: AdminContext, countOptions?: LogCoun
       translations: { en: { labels: { [AI_USAGE_LOGS_ID]: 'AI usage log' }, properties: LEDGER_LABELS, actions: { stats: 'Stats' } } },
       actions: {
         ...NO_WRITE_ACTIONS,
+        ...EXPORT_READS,
         list: { component: C.LogList },
         stats: {
           actionType: 'resource',

@@ -1,16 +1,18 @@
 import type { ResourceWithOptions } from 'adminjs';
 import { modelChoicesHandler } from '../ai-usage-log/actions.js';
+import { exportImportFeature } from '../export/index.js';
 import { SafeSequelizeResource } from '../safe-resource.js';
-import { NO_WRITE_ACTIONS, type AdminContext } from './context.js';
+import { EXPORT_READS, NO_WRITE_ACTIONS, type AdminContext } from './context.js';
 import { LEDGER_LABELS, ledgerProperties } from './ledger-properties.js';
 import { trackingPanelModel } from './tracking-model.js';
 
 /** The daily aggregate: read-only, newest day first, filters by date, user, section and model. */
 export function aiUsageTrackingResource(context: AdminContext): ResourceWithOptions {
-  const { core, sequelize } = context;
+  const { core, sequelize, componentLoader } = context;
   const shared = ledgerProperties(context);
   return {
     resource: new SafeSequelizeResource(trackingPanelModel(core.AIUsageTracking), { exact: ['section', 'modelName'], readOnly: true }),
+    features: [exportImportFeature({ componentLoader, import: false })],
     options: {
       id: 'ai_usage_tracking',
       navigation: { name: 'AI usage', icon: 'Activity' },
@@ -29,6 +31,7 @@ export function aiUsageTrackingResource(context: AdminContext): ResourceWithOpti
       translations: { en: { labels: { ai_usage_tracking: 'AI usage per day' }, properties: { ...LEDGER_LABELS, totalResponseTimeMs: 'Avg response time' } } },
       actions: {
         ...NO_WRITE_ACTIONS,
+        ...EXPORT_READS,
         modelChoices: { actionType: 'resource', isVisible: false, handler: modelChoicesHandler(sequelize), custom: { readOnly: true } },
       },
     },

@@ -1,3 +1,4 @@
+import type { ComponentLoader } from 'adminjs';
 import type { Sequelize } from 'sequelize';
 import type { AppConfig } from '../../config.js';
 import type { CoreModels } from '../../core/models/index.js';
@@ -12,6 +13,8 @@ export interface AdminContext {
   sections: SectionRegistry;
   config: AppConfig;
   components: AdminComponents;
+  /** The application's loader, for features that register components of their own (export). */
+  componentLoader: ComponentLoader;
 }
 
 /** Actions that only read: viewers may run them, and they stay on read-only resources. */
@@ -24,3 +27,6 @@ export const NO_WRITE_ACTIONS = {
   delete: { isAccessible: false, isVisible: false },
   bulkDelete: { isAccessible: false, isVisible: false },
 };
+
+/** The export feature's action only reads: it stays on read-only resources and open to viewers (the feature decides the rest). */
+export const EXPORT_READS = { export: { custom: { readOnly: true } } };
