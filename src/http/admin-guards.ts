@@ -4,7 +4,9 @@ import type { NextFunction, Request, Response } from 'express';
 import { PANEL_ROLES } from '../admin/authenticate.js';
 import type { UserModel } from '../core/models/user.js';
 
-type SessionRequest = Request & { session?: { adminUser?: CurrentAdmin; destroy(callback: (error?: unknown) => void): void } };
+type SessionRequest = Request & {
+  session?: { adminUser?: CurrentAdmin; redirectTo?: string; destroy(callback: (error?: unknown) => void): void; regenerate(callback: (error?: unknown) => void): void };
+};
 
 const GOOGLE_FONTS = /<link[^>]*fonts\.googleapis\.com[^>]*>\s*/g;
 const ACTION_PATH = /^\/api\/resources\/([^/]+)\/(?:actions\/([^/]+)|records\/[^/]+\/([^/]+)|bulk\/([^/]+))\/?$/;
@@ -60,4 +62,16 @@ export function guardAdminApi(admin: AdminJS) {
     if (!action.isAccessible(currentAdmin)) return res.status(403).json({ error: 'forbidden', message: `your role may not run ${action.name} on ${resourceId}` });
     return next();
   };
+}
+
+/** Before a login attempt: a fresh session id, so a session id planted before login never becomes a logged-in one. */
+export function freshSessionOnLogin(req: SessionRequest, _res: Response, next: NextFunction): void {
+  const session = req.session;
+  if (!session) return next();
+  const redirectTo = session.redirectTo;
+  session.regenerate((error) => {
+    if (error) return next(error);
+    if (redirectTo) req.session!.redirectTo = redirectTo;
+    next();
+  });
 }

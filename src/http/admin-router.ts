@@ -7,7 +7,7 @@ import type pg from 'pg';
 import { createAuthenticate } from '../admin/authenticate.js';
 import type { AppConfig } from '../config.js';
 import type { UserModel } from '../core/models/user.js';
-import { guardAdminApi, refreshSessionRole, stripOffsiteFonts } from './admin-guards.js';
+import { freshSessionOnLogin, guardAdminApi, refreshSessionRole, stripOffsiteFonts } from './admin-guards.js';
 
 const PgSession = connectPgSimple(session);
 const COOKIE_NAME = 'ai_usage_session';
@@ -46,6 +46,7 @@ export function createAdminRouter(admin: AdminJS, User: UserModel, pool: pg.Pool
   // The same session middleware AdminJS installs; it runs first so the guards see the session,
   // and AdminJS's own instance then finds req.session set and steps aside.
   router.use(session(sessionOptions));
+  router.post(admin.options.loginPath.slice(admin.options.rootPath.length) || '/login', freshSessionOnLogin);
   router.use(refreshSessionRole(User, admin.options.loginPath));
   router.use(guardAdminApi(admin));
   router.use(adminJs);

@@ -45,6 +45,18 @@ describe('the panel without a session', () => {
     expect(response.headers.get('set-cookie')).toMatch(/ai_usage_session=.*HttpOnly.*SameSite=Lax/i);
   });
 
+  it('gives a new session id at login, never keeping one planted before', async () => {
+    const planted = 'ai_usage_session=s%3Aplanted-session-id.invalidsignature';
+    const response = await fetch(`${panel.baseUrl}/admin/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: planted, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ email: VIEWER_EMAIL, password: PASSWORD }).toString(),
+    });
+    expect(response.status).toBe(302);
+    expect(response.headers.get('set-cookie')).not.toContain('planted-session-id');
+  });
+
   it('is a startup error in production without a session secret', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow('SESSION_SECRET must be set in production');
   });
@@ -141,7 +153,7 @@ describe('user management by an admin', () => {
   it('filters users case-insensitively and answers a malformed id with no rows', async () => {
     const { body } = await panel.api('/resources/users/actions/list?filters.username=ALICE');
     expect(body.records.map((r: { id: number }) => r.id)).toEqual([panel.fixture.alice]);
-    for (const path of ['/resources/users/actions/list?filters.id=abc', '/resources/users/records/abc/show', '/resources/ai_usage_logs/actions/list?filters.userId=1.5', '/resources/nope/actions/list', '/resources/users/actions/constructor']) {
+    for (const path of ['/resources/users/actions/list?filters.id=abc', '/resources/users/records/abc/show', '/resources/ai_usage_logs/actions/list?filters.userId=1.5', '/resources/nope/actions/list', '/resources/users/actions/constructor', '/resources/ai_usage_tracking/actions/list?filters.date~~from=garbage', '/resources/ai_usage_tracking/actions/list?filters.userId=x1', '/resources/subscriptions/actions/list?filters.userId=abc&filters.periodStart~~to=soon', '/resources/api_tokens/actions/list?filters.id=1%27']) {
       const { status } = await panel.api(path);
       expect({ path, ok: status < 500 }).toEqual({ path, ok: true });
     }

@@ -10,6 +10,9 @@ import { startPanel, type Panel } from './support/panel.js';
 
 const chromiumPath = findChromium();
 const describeBrowser = chromiumPath ? describe : describe.skip;
+if (!chromiumPath && process.env.CI) {
+  throw new Error(`CI must run the browser tests: no Chromium at ${process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
+}
 if (!chromiumPath) {
   console.warn(`[browser tests skipped] no Chromium at ${process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'} (set CHROMIUM_PATH, or apt-get install -y chromium)`);
 }
@@ -92,6 +95,12 @@ describeBrowser('the panel in Chromium', () => {
     expect(await text('stat-requests-value')).toBe(sql!.requests.toLocaleString('en-US'));
     expect(await text('stat-tokens-value')).toBe(Number(sql!.tokens).toLocaleString('en-US'));
     expect(await text('stat-success')).toContain(`${sql!.failures} failed`);
+    // The Stats action opens over the list with the same filters.
+    await page.click('[data-testid=action-stats]');
+    await page.waitForSelector('[data-testid=stats-action] [data-testid=stat-requests-value]');
+    expect(page.url()).toContain('filters.section=chat');
+    expect(await page.locator('[data-testid=stats-action] [data-testid=stat-requests-value]').innerText()).toBe(sql!.requests.toLocaleString('en-US'));
+    await shot('stats-action');
   });
 
   it('filters from the search box and the quick ranges', async () => {

@@ -39,7 +39,9 @@ export function aiUsageLogResource(context: AdminContext, countOptions?: LogCoun
         stats: {
           actionType: 'resource',
           icon: 'BarChart2',
-          showFilter: true,
+          // In a drawer over the list: AdminJS then keeps the list's query string (its filters and search).
+          showInDrawer: true,
+          containerWidth: '820px',
           component: C.StatsAction,
           handler: statsHandler(sequelize, sections),
           custom: { readOnly: true },
