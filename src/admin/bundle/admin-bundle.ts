@@ -2,7 +2,7 @@ import type AdminJS from 'adminjs';
 import { AssetBundler, componentsBundler, generateUserComponentEntry, NODE_ENV } from 'adminjs/bundler';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../runtime/config.js';
 import { tsImportsPlugin } from './ts-imports-plugin.js';
@@ -62,6 +62,18 @@ async function build(entry: string, dir: string, file: string): Promise<void> {
   }
 }
 
+const BUNDLE_FILE = /^components-[0-9a-f]{16}\.bundle\.js$/;
+const KEEP_MS = 7 * 86_400_000;
+
+/** Drops bundles of earlier component versions untouched for a week (another process may still serve a recent one). */
+async function pruneOldBundles(dir: string, current: string): Promise<void> {
+  const now = Date.now();
+  for (const name of (await readdir(dir)).filter((n) => BUNDLE_FILE.test(n))) {
+    const file = path.join(dir, name);
+    if (file !== current && now - (await stat(file)).mtimeMs > KEEP_MS) await rm(file, { force: true });
+  }
+}
+
 /**
  * Makes sure the bundle of this panel's custom components exists before the panel serves a page:
  * built now in development (once per change of the components), prebuilt in production.
@@ -80,5 +92,6 @@ export async function prepareAdminBundle(admin: AdminJS, options: PrepareBundleO
   const run = building.then(() => (existsSync(file) ? undefined : build(entry, dir, file)));
   building = run.catch(() => undefined);
   await run;
+  await pruneOldBundles(dir, file);
   return { file, fingerprint, built: true };
 }
