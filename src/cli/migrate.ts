@@ -1,6 +1,6 @@
 import { createSequelize } from '../core/database.js';
 import { createMigrator } from '../core/migrator.js';
-import { BUILTIN_PLUGINS } from '../runtime/builtin-plugins.js';
+import { BUILTIN_MIGRATION_DIRS } from '../runtime/builtin-plugins.js';
 import { resolveDatabase } from '../runtime/database-url.js';
 
 /**
@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   const [command = 'up', flag] = process.argv.slice(2);
   const database = await resolveDatabase((message) => console.log(message));
   const sequelize = createSequelize(database.url, { poolMax: 2 });
-  const migrator = createMigrator(sequelize, BUILTIN_PLUGINS.flatMap((p) => (p.migrations ? [p.migrations] : [])));
+  const migrator = createMigrator(sequelize, BUILTIN_MIGRATION_DIRS);
   try {
     if (command === 'up') {
       const done = await migrator.up();
