@@ -2,9 +2,9 @@ import { QueryTypes, type Sequelize } from 'sequelize';
 import type { LogQuery } from './query.js';
 
 export interface P95Options {
-  /** Computed exactly over this many matching rows or fewer. Default 200,000. */
+  /** Computed exactly over this many matching rows or fewer. Default 100,000. */
   exactUpTo?: number;
-  /** Above that, estimated from a block sample of about this many table rows. Default 200,000. */
+  /** Above that, estimated from a block sample of about this many table rows. Default 100,000. */
   sampleRows?: number;
 }
 
@@ -31,14 +31,16 @@ async function percentile(sequelize: Sequelize, from: string, query: Where, extr
  * million latencies would take most of a second.
  */
 export async function responseTimeP95(sequelize: Sequelize, query: Where, options: P95Options = {}): Promise<ResponseTimeP95> {
-  const exactUpTo = options.exactUpTo ?? 200_000;
-  const [counted] = await sequelize.query<{ n: string; table_rows: number }>(
-    `SELECT (SELECT count(*) FROM (SELECT 1 FROM ai_usage_logs ${query.whereSql} LIMIT ${exactUpTo + 1}) c) AS n,
-            (SELECT reltuples FROM pg_class WHERE oid = 'ai_usage_logs'::regclass) AS table_rows`,
+  const exactUpTo = options.exactUpTo ?? 100_000;
+  // One pass for the common case: up to exactUpTo rows are read once, counted and ranked together.
+  const [bounded] = await sequelize.query<{ n: string; p95: number | null; table_rows: number }>(
+    `SELECT count(*) AS n, percentile_cont(0.95) WITHIN GROUP (ORDER BY response_time_ms) AS p95,
+            (SELECT reltuples FROM pg_class WHERE oid = 'ai_usage_logs'::regclass) AS table_rows
+     FROM (SELECT response_time_ms FROM ai_usage_logs ${query.whereSql} LIMIT ${exactUpTo + 1}) bounded`,
     { bind: query.bind, type: QueryTypes.SELECT },
   );
-  if (Number(counted!.n) <= exactUpTo) return { value: await percentile(sequelize, 'ai_usage_logs', query), method: 'exact' };
-  const percent = Math.min(100, (100 * (options.sampleRows ?? 200_000)) / Math.max(1, Number(counted!.table_rows)));
+  if (Number(bounded!.n) <= exactUpTo) return { value: bounded!.p95 ?? null, method: 'exact' };
+  const percent = Math.min(100, (100 * (options.sampleRows ?? 100_000)) / Math.max(1, Number(bounded!.table_rows)));
   const sampled = await percentile(sequelize, `ai_usage_logs TABLESAMPLE SYSTEM ($${query.bind.length + 1}::real) REPEATABLE (0)`, query, [percent]);
   if (sampled === null) return { value: await percentile(sequelize, 'ai_usage_logs', query), method: 'exact' };
   return { value: sampled, method: 'sampled' };
