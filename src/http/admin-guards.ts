@@ -64,10 +64,14 @@ export function guardAdminApi(admin: AdminJS) {
   };
 }
 
-/** Before a login attempt: a fresh session id, so a session id planted before login never becomes a logged-in one. */
+/**
+ * Before a login attempt with a stored session (sessions are stored only once they hold data): a
+ * fresh session id, so a session id planted before login never becomes a logged-in one. Without
+ * one, nothing is stored: failed attempts leave no sessions behind.
+ */
 export function freshSessionOnLogin(req: SessionRequest, _res: Response, next: NextFunction): void {
   const session = req.session;
-  if (!session) return next();
+  if (!session || (!session.adminUser && !session.redirectTo)) return next();
   const redirectTo = session.redirectTo;
   session.regenerate((error) => {
     if (error) return next(error);

@@ -2,7 +2,7 @@ import { QueryTypes } from 'sequelize';
 import { AIUsageLogResource } from '../../src/admin/ai-usage-log/resource.js';
 import { loadConfig } from '../../src/config.js';
 import { loginToPanel } from '../support/http.js';
-import { PASSWORD, VIEWER_EMAIL } from './support/ledger-fixture.js';
+import { ADMIN_EMAIL, PASSWORD, VIEWER_EMAIL } from './support/ledger-fixture.js';
 import { startPanel, type Panel } from './support/panel.js';
 
 let panel: Panel;
@@ -45,16 +45,21 @@ describe('the panel without a session', () => {
     expect(response.headers.get('set-cookie')).toMatch(/ai_usage_session=.*HttpOnly.*SameSite=Lax/i);
   });
 
-  it('gives a new session id at login, never keeping one planted before', async () => {
-    const planted = 'ai_usage_session=s%3Aplanted-session-id.invalidsignature';
+  it('gives a new session id at login, never keeping one planted before, and stores none for a failed attempt', async () => {
+    const planted = await loginToPanel(panel.baseUrl, VIEWER_EMAIL, PASSWORD);
+    const sessions = await count('SELECT count(*) AS n FROM session');
     const response = await fetch(`${panel.baseUrl}/admin/login`, {
       method: 'POST',
       redirect: 'manual',
       headers: { cookie: planted, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ email: VIEWER_EMAIL, password: PASSWORD }).toString(),
+      body: new URLSearchParams({ email: ADMIN_EMAIL, password: PASSWORD }).toString(),
     });
     expect(response.status).toBe(302);
-    expect(response.headers.get('set-cookie')).not.toContain('planted-session-id');
+    expect(response.headers.get('set-cookie')?.split(';')[0]).not.toBe(planted);
+    const replay = await fetch(`${panel.baseUrl}/admin/api/resources/users/actions/list`, { headers: { cookie: planted }, redirect: 'manual' });
+    expect(replay.status).toBe(302);
+    await expect(loginToPanel(panel.baseUrl, ADMIN_EMAIL, 'wrong password')).rejects.toThrow('failed');
+    expect(await count('SELECT count(*) AS n FROM session')).toBe(sessions);
   });
 
   it('is a startup error in production without a session secret', () => {
