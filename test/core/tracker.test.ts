@@ -289,3 +289,17 @@ describe('quota', () => {
     expect(results.map((r) => r.warnings)).toEqual([[], [], [`user ${userId} went over quota: 600 of 500 tokens`], []]);
   });
 });
+
+describe('AIUsageTracking model', () => {
+  it('reads every sum column from its own column', async () => {
+    const { defineCoreModels } = await import('../../src/core/models/index.js');
+    const { AIUsageTracking } = defineCoreModels(db.sequelize);
+    const userId = await insertUser(db.sequelize);
+    await tracker.track(base({ userId, promptTokens: 300, completionTokens: 40, thoughtsTokens: 7, cachedTokens: 11, responseTimeMs: 900 }));
+    const row = await AIUsageTracking.findOne({ where: { userId } });
+    expect(row?.get({ plain: true })).toMatchObject({
+      requestCount: '1', successCount: '1', failureCount: '0', promptTokens: '300', completionTokens: '40',
+      thoughtsTokens: '7', cachedTokens: '11', totalTokens: '347', totalResponseTimeMs: '900',
+    });
+  });
+});

@@ -25,7 +25,8 @@ export interface AIUsageTrackingAttributes extends Model<InferAttributes<AIUsage
 export type AIUsageTrackingModel = ModelStatic<AIUsageTrackingAttributes>;
 
 export function defineAIUsageTracking(sequelize: Sequelize): AIUsageTrackingModel {
-  const sum = { type: DataTypes.BIGINT, allowNull: false };
+  // A fresh object per column: Sequelize writes each attribute's name into its definition.
+  const sum = () => ({ type: DataTypes.BIGINT, allowNull: false });
   return sequelize.define<AIUsageTrackingAttributes>(
     'AIUsageTracking',
     {
@@ -34,15 +35,15 @@ export function defineAIUsageTracking(sequelize: Sequelize): AIUsageTrackingMode
       date: { type: DataTypes.DATEONLY, allowNull: false },
       section: { type: DataTypes.TEXT, allowNull: false },
       modelName: { type: DataTypes.TEXT, allowNull: false },
-      requestCount: sum,
-      successCount: sum,
-      failureCount: sum,
-      promptTokens: sum,
-      completionTokens: sum,
-      thoughtsTokens: sum,
-      cachedTokens: sum,
-      totalTokens: sum,
-      totalResponseTimeMs: sum,
+      requestCount: sum(),
+      successCount: sum(),
+      failureCount: sum(),
+      promptTokens: sum(),
+      completionTokens: sum(),
+      thoughtsTokens: sum(),
+      cachedTokens: sum(),
+      totalTokens: sum(),
+      totalResponseTimeMs: sum(),
       costUsd: { type: DataTypes.DECIMAL, allowNull: false },
       createdAt: DataTypes.DATE,
       updatedAt: DataTypes.DATE,
