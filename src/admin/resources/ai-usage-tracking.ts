@@ -4,14 +4,13 @@ import { exportImportFeature } from '../export/index.js';
 import { SafeSequelizeResource } from '../safe-resource.js';
 import { EXPORT_READS, NO_WRITE_ACTIONS, type AdminContext } from './context.js';
 import { LEDGER_LABELS, ledgerProperties } from './ledger-properties.js';
-import { trackingPanelModel } from './tracking-model.js';
 
 /** The daily aggregate: read-only, newest day first, filters by date, user, section and model. */
 export function aiUsageTrackingResource(context: AdminContext): ResourceWithOptions {
   const { core, sequelize, componentLoader } = context;
   const shared = ledgerProperties(context);
   return {
-    resource: new SafeSequelizeResource(trackingPanelModel(core.AIUsageTracking), { exact: ['section', 'modelName'], readOnly: true }),
+    resource: new SafeSequelizeResource(core.AIUsageTracking, { exact: ['section', 'modelName'], readOnly: true }),
     features: [exportImportFeature({ componentLoader, import: false })],
     options: {
       id: 'ai_usage_tracking',
