@@ -24,6 +24,7 @@ export function registerAdminComponents(loader: ComponentLoader) {
     LogList: loader.add('AiUsageLogList', file('log-list')),
     StatsAction: loader.add('AiUsageStatsAction', file('stats-action')),
     Dashboard: loader.add('AiUsageDashboard', file('dashboard')),
+    IssueApiToken: loader.add('AiUsageIssueApiToken', file('issue-api-token')),
   };
 }
 

@@ -65,7 +65,7 @@ export interface ExportImportFeatureOptions {
   viewerMayExport?: boolean;
   /** Import for admins (never viewers), with its options; false turns it off. Default true; it also needs the resource's new/edit actions. */
   import?: boolean | ImportOptions;
-  /** Rows fetched from the database cursor per round trip. Default 5,000. */
+  /** Rows fetched from the database cursor per round trip. Default 1,000 (see settings.ts). */
   batchSize?: number;
   /** Base path of the streaming export router (createExportRouter), as the browser sees it. Default '/admin/export'. */
   routePath?: string;

@@ -23,15 +23,34 @@ export function subscriptionsResource(context: AdminContext): ResourceWithOption
   };
 }
 
-/** API bearer tokens: listed and revoked here, issued with `npm run user:token`; hashes never sent. */
+/**
+ * API bearer tokens: listed and revoked here, issued from a user's page ("Issue API token") or with
+ * `npm run user:token`; hashes never sent.
+ */
 export function apiTokensResource(context: AdminContext): ResourceWithOptions {
   return {
     resource: new SafeSequelizeResource(context.core.ApiToken, { hidden: ['tokenHash'] }),
     options: {
       id: 'api_tokens',
       navigation: { name: 'Accounts', icon: 'User' },
+      listProperties: ['id', 'userId', 'name', 'tokenPrefix', 'lastUsedAt', 'revokedAt', 'createdAt'],
       properties: { tokenHash: { isVisible: false }, userId: { reference: 'users', components: { list: context.components.UserCell, show: context.components.UserCell } } },
-      actions: { new: { isAccessible: false, isVisible: false }, edit: { isAccessible: false, isVisible: false } },
+      actions: {
+        new: { isAccessible: false, isVisible: false },
+        edit: { isAccessible: false, isVisible: false },
+        revoke: {
+          actionType: 'record',
+          icon: 'Slash',
+          component: false,
+          guard: 'Revoke this token? Requests using it are refused from now on.',
+          handler: async (_request, _response, { record, currentAdmin }) => {
+            if (!record) return {};
+            await context.core.ApiToken.update({ revokedAt: new Date() }, { where: { id: Number(record.id()), revokedAt: null } });
+            const fresh = await record.resource.findOne(String(record.id()));
+            return { record: (fresh ?? record).toJSON(currentAdmin), notice: { message: 'Token revoked', type: 'success' } };
+          },
+        },
+      },
     },
   };
 }

@@ -1,4 +1,5 @@
 import { ValidationError, type ActionRequest, type Before, type ResourceWithOptions } from 'adminjs';
+import { issueApiToken } from '../../core/api-tokens.js';
 import { hashPassword } from '../authenticate.js';
 import { SafeSequelizeResource } from '../safe-resource.js';
 import type { AdminContext } from './context.js';
@@ -51,6 +52,17 @@ export function usersResource(context: AdminContext): ResourceWithOptions {
         edit: { before: hashPasswordField },
         list: { after: quota },
         show: { after: quota },
+        issueApiToken: {
+          actionType: 'record',
+          icon: 'Key',
+          component: C.IssueApiToken,
+          handler: async (request, _response, { record, currentAdmin }) => {
+            if (request.method !== 'post' || !record) return { record: record?.toJSON(currentAdmin) };
+            const name = String(request.payload?.name ?? '').trim().slice(0, 100) || 'panel';
+            const token = await issueApiToken(core.ApiToken, Number(record.id()), name);
+            return { record: record.toJSON(currentAdmin), token, notice: { message: 'API token issued: copy it now', type: 'success' } };
+          },
+        },
       },
     },
   };

@@ -37,6 +37,16 @@ function cellValue(kind: ValueKind, value: string | null): CellValue {
 }
 
 /**
+ * exceljs's sheet stream writes into the zip's compressor without heeding its backpressure, so when
+ * rows come faster than deflate (which runs off the main thread) the backlog piles up there. These
+ * are the streams it writes to (exceljs internals: StreamBuf.pipes), to wait on like the response.
+ */
+function zipInputs(sheet: ExcelJS.Worksheet): Writable[] {
+  const pipes = (sheet as unknown as { stream?: { pipes?: Writable[] } }).stream?.pipes;
+  return Array.isArray(pipes) ? pipes : [];
+}
+
+/**
  * XLSX through exceljs's streaming WorkbookWriter: rows are committed as they come and leave
  * through the zip stream, no shared strings table (it would grow with the file). One sheet, header
  * row frozen and bold, autofilter over the columns, dates and timestamps in UTC.
@@ -67,6 +77,7 @@ export function xlsxWriter(sink: Writable, sheetName: string): FormatWriter {
         for (let i = 0; i < kinds.length; i++) values[i] = cellValue(kinds[i]!, row[i] ?? null);
         sheet.addRow(values).commit();
       }
+      for (const stream of zipInputs(sheet)) await drained(stream);
       await drained(sink);
     },
     async end() {
