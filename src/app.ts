@@ -127,7 +127,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   api.use((req, res) => res.status(404).json({ error: `no API route ${req.method} ${req.path}` }));
   api.use(jsonErrorHandler(logger.error));
 
-  const admin = createAdmin({ resources, componentLoader, core, sequelize, sections, config });
+  const admin = createAdmin({ resources, componentLoader, core, sequelize, sections, config, geminiSimulated: Boolean(geminiEndpoint.simulator) });
   // The component bundle is ready before the first page (or, under test, made at the first page): never a race.
   const componentsBundle = adminBundleFor(admin, config);
   if (config.adminBundle !== 'on-demand') await componentsBundle();

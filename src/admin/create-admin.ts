@@ -29,6 +29,8 @@ export interface AdminOptions {
   config: AppConfig;
   /** Shown in the panel's header. */
   companyName?: string;
+  /** Gemini calls go to the built-in simulator: the panel says so on every page. */
+  geminiSimulated?: boolean;
 }
 
 export const ADMIN_ROOT = '/admin';
@@ -45,7 +47,13 @@ export function createAdmin(options: AdminOptions): AdminJS {
     resources: [...coreResources(context), ...options.resources],
     componentLoader: options.componentLoader,
     dashboard: { component: components.Dashboard, handler: dashboardHandler(options.sequelize, options.sections) },
-    branding: { companyName: options.companyName ?? 'AI usage ledger', withMadeWithLove: false },
+    branding: {
+      companyName: `${options.companyName ?? 'AI usage ledger'}${options.geminiSimulated ? ' (Gemini simulated)' : ''}`,
+      withMadeWithLove: false,
+      // No logo: the header shows the name, and with it whether Gemini is simulated.
+      logo: false,
+    },
+    env: { GEMINI_SIMULATED: options.geminiSimulated ? 'true' : 'false' },
     settings: { defaultPerPage: 20 },
   });
   enforceRoles(admin, LEDGER_RESOURCE_IDS);

@@ -67,6 +67,9 @@ describeBrowser('the panel in Chromium', () => {
     await page.waitForSelector('[data-testid=ai-usage-dashboard] [data-testid=chart-requests] rect');
     expect(await page.locator('[data-testid=chart-requests] rect').count()).toBeGreaterThan(0);
     expect(await page.locator('[data-testid=top-models] tbody tr').count()).toBeGreaterThan(0);
+    // No GEMINI_API_KEY in tests: the panel says Gemini is simulated, on the dashboard and in the header.
+    expect(await page.locator('[data-testid=gemini-simulated]').textContent()).toContain('Gemini is simulated');
+    expect(await page.getByText('AI usage ledger (Gemini simulated)').count()).toBeGreaterThan(0);
     await shot('dashboard');
   });
 

@@ -1,7 +1,7 @@
 import React, { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { ApiClient, ViewHelpers } from 'adminjs';
-import { Box, Button, H2, Loader, Text } from '@adminjs/design-system';
+import { Box, Button, H2, Loader, MessageBox, Text } from '@adminjs/design-system';
 import { Legend, LineChart, StackedBars, type Series } from './charts.js';
 import { formatCost, formatInt, formatMs, formatRate } from './format.js';
 
@@ -46,6 +46,9 @@ function Table({ head, rows, testid }: { head: string[]; rows: React.ReactNode[]
   );
 }
 
+/** Set by createAdmin from the Gemini endpoint in use. */
+const isGeminiSimulated = () => (window as unknown as { AdminJS?: { env?: Record<string, string> } }).AdminJS?.env?.GEMINI_SIMULATED === 'true';
+
 /** The dashboard: usage per day by section, top users and models, error rate and latency trend, from the daily aggregate. */
 const Dashboard: React.FC = () => {
   const [days, setDays] = useState(30);
@@ -68,6 +71,9 @@ const Dashboard: React.FC = () => {
   const t = data.totals;
   return (
     <Box variant="grey" data-testid="ai-usage-dashboard">
+      {isGeminiSimulated() ? (
+        <MessageBox mb="lg" variant="info" data-testid="gemini-simulated" message="Gemini is simulated: GEMINI_API_KEY is unset, so the features' AI calls go to the built-in simulator. Set GEMINI_API_KEY to call Gemini." />
+      ) : null}
       <Box style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', flexWrap: 'wrap', gap: 12, marginBottom: 16 }}>
         <H2 mb="0">AI usage, {data.range.from} to {data.range.to} (UTC)</H2>
         <Box style={{ display: 'flex', gap: 6 }}>
