@@ -78,6 +78,6 @@ export async function seedDemo(app: App, env: NodeJS.ProcessEnv = process.env): 
     }),
   );
 
-  for (const { plugin, context } of app.plugins) await plugin.seed?.(context);
+  for (const { plugin, context } of app.plugins) await plugin.seed?.({ ...context, demoUserId: demo.id });
   return { adminEmail: DEMO_ADMIN_EMAIL, adminPassword, viewerEmail: DEMO_VIEWER_EMAIL, viewerPassword, demoApiToken, logRows: LOG_ROWS };
 }

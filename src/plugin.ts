@@ -29,6 +29,11 @@ export interface PluginModelsContext extends PluginContext {
   models: Record<string, ModelStatic<any>>;
 }
 
+/** Context of the seed hook: the demo data's API user owns what a plugin seeds. */
+export interface PluginSeedContext extends PluginModelsContext {
+  demoUserId: number;
+}
+
 export interface JobDefinition {
   /** Queue name, unique across the application; prefix it with the plugin name. */
   name: string;
@@ -56,7 +61,7 @@ export interface PluginDefinition {
   /** Background jobs the plugin handles. */
   jobs?(context: PluginModelsContext): JobDefinition[];
   /** Demo data for a fresh database (`npm start` first run, `npm run db:seed`). */
-  seed?(context: PluginModelsContext): Promise<void>;
+  seed?(context: PluginSeedContext): Promise<void>;
 }
 
 export type Plugin = Readonly<PluginDefinition> & { readonly kind: 'adminjs-ai-usage-plugin' };

@@ -36,6 +36,6 @@ export function chatPlugin(options: ChatPluginOptions = {}) {
     models: ({ sequelize }) => ({ ...defineChatModels(sequelize) }),
     resources: (context) => chatResources(models(context)),
     routes: (context) => chatRoutes(service(context)),
-    seed: (context) => seedChat(service(context), context.core),
+    seed: (context) => seedChat(service(context), context.demoUserId),
   });
 }

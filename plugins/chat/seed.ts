@@ -1,4 +1,3 @@
-import type { CoreModels } from '../../src/core/models/index.js';
 import type { ChatService } from './service.js';
 
 const DEMO_CONVERSATIONS: { title: string; messages: string[] }[] = [
@@ -8,11 +7,9 @@ const DEMO_CONVERSATIONS: { title: string; messages: string[] }[] = [
 ];
 
 /** Demo conversations of demo@example.com, replies generated through the instrumented client. */
-export async function seedChat(service: ChatService, core: CoreModels): Promise<void> {
-  const demo = await core.User.findOne({ where: { email: 'demo@example.com' } });
-  if (!demo) return;
+export async function seedChat(service: ChatService, userId: number): Promise<void> {
   for (const { title, messages } of DEMO_CONVERSATIONS) {
-    const conversation = await service.create(demo.id, title, 'You are the friendly support assistant of an online homeware shop.');
-    for (const message of messages) await service.send(conversation.id, demo.id, message);
+    const conversation = await service.create(userId, title, 'You are the friendly support assistant of an online homeware shop.');
+    for (const message of messages) await service.send(conversation.id, userId, message);
   }
 }

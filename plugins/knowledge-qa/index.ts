@@ -34,6 +34,6 @@ export function knowledgeQaPlugin(options: KnowledgeQaPluginOptions = {}) {
     models: ({ sequelize }) => ({ ...defineKnowledgeModels(sequelize) }),
     resources: (context) => knowledgeResources(models(context), service(context)),
     routes: (context) => knowledgeRoutes(service(context), fetchPolicy),
-    seed: (context) => seedKnowledge(service(context), context.core),
+    seed: (context) => seedKnowledge(service(context), context.demoUserId),
   });
 }

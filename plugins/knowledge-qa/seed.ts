@@ -1,4 +1,3 @@
-import type { CoreModels } from '../../src/core/models/index.js';
 import { extractText } from './html-text.js';
 import type { KnowledgeService } from './service.js';
 
@@ -12,11 +11,9 @@ const PAGES = [
 ];
 
 /** Demo pages of demo@example.com, given as HTML (no network at first start). */
-export async function seedKnowledge(service: KnowledgeService, core: CoreModels): Promise<void> {
-  const demo = await core.User.findOne({ where: { email: 'demo@example.com' } });
-  if (!demo) return;
+export async function seedKnowledge(service: KnowledgeService, userId: number): Promise<void> {
   for (const html of PAGES) {
     const { title, text } = extractText(html);
-    await service.add(demo.id, { url: null, title, content: text });
+    await service.add(userId, { url: null, title, content: text });
   }
 }

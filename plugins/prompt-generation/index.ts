@@ -38,6 +38,6 @@ export function promptGenerationPlugin(options: PromptGenerationPluginOptions = 
         retryDelaySeconds: options.jobRetryDelaySeconds ?? 2,
       },
     ],
-    seed: (context) => seedPrompts(service(context), context.core),
+    seed: (context) => seedPrompts(service(context), context.demoUserId),
   });
 }
