@@ -19,7 +19,10 @@ export interface ChatPluginOptions extends Partial<HistoryPolicy> {
  * and sent as summary plus recent messages. Routes under /api/chat.
  */
 export function chatPlugin(options: ChatPluginOptions = {}) {
-  const history = checkHistoryPolicy({ ...DEFAULT_HISTORY_POLICY, ...options });
+  const history = checkHistoryPolicy({
+    summarizeAfterMessages: options.summarizeAfterMessages ?? DEFAULT_HISTORY_POLICY.summarizeAfterMessages,
+    keepRecentMessages: options.keepRecentMessages ?? DEFAULT_HISTORY_POLICY.keepRecentMessages,
+  });
   const models = (context: PluginModelsContext) => context.models as unknown as ChatModels;
   const service = (context: PluginModelsContext) =>
     createChatService({
