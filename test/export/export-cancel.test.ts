@@ -56,6 +56,23 @@ describe('export progress and cancellation', () => {
     expect(await eventually(() => exportBackends(base), (n) => n === 0)).toBe(0);
   });
 
+  it.each(['csv', 'xlsx'])('a %s export waits for a client that reads slowly instead of buffering the rest', async (format) => {
+    const abort = new AbortController();
+    const exportId = `slow-reader-${format}`;
+    const response = await fetch(`${base.baseUrl}/admin/export/export_logs?format=${format}&exportId=${exportId}`, { headers: { cookie: base.admin }, signal: abort.signal });
+    await response.body!.getReader().read();
+    // Socket and fetch buffers take some megabytes (XLSX is compressed: more rows); once full, the export must stall.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    const stalled = (await progressOf(base, exportId)).body.rows!;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const later = (await progressOf(base, exportId)).body;
+    expect(later.state).toBe('running');
+    expect(later.rows).toBe(stalled);
+    expect(stalled).toBeLessThan(150_000);
+    abort.abort();
+    expect((await eventually(() => progressOf(base, exportId), (p) => p.body.state !== 'running')).body.state).toBe('cancelled');
+  });
+
   it('the cancel endpoint stops a running export: the download ends unfinished', async () => {
     const { reader } = await startSlowReader(base, 'cancel-test-1');
     const viewerTry = await fetch(`${base.baseUrl}/admin/export/progress/cancel-test-1/cancel`, { method: 'POST', headers: { cookie: base.viewer } });

@@ -11,9 +11,14 @@ export interface FormatWriter {
   end(): Promise<void>;
 }
 
+/** Whether a write returned false and 'drain' has not come yet; also for readable-stream 2 streams (archiver's), which lack the getter. */
+function needsDrain(sink: Writable): boolean {
+  return sink.writableNeedDrain ?? (sink as unknown as { _writableState?: { needDrain?: boolean } })._writableState?.needDrain ?? false;
+}
+
 /** Resolves once the sink has drained its buffer, or at once when it is not full; also when it closes (a dropped client). */
 export function drained(sink: Writable): Promise<void> {
-  if (!sink.writableNeedDrain || sink.destroyed) return Promise.resolve();
+  if (!needsDrain(sink) || sink.destroyed) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
       sink.off('drain', done);
