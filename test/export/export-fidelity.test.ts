@@ -29,6 +29,27 @@ describe('export fidelity: the export holds exactly the records the list shows, 
     expect(ids).toEqual(listed);
   });
 
+  /** The panel's own AI usage log: its search box (filters.q), exact filters, quick ranges and id prefixes. */
+  it.each([
+    '',
+    'filters.q=alice',
+    'filters.q=gemini-2.5-pro',
+    'filters.q=exceeded',
+    'filters.q=Knowledge',
+    'filters.section=chat&filters.success=false',
+    'filters.modelName=gemini-2.0-flash&sortBy=totalTokens&direction=asc',
+    'filters.createdAt~~from=2026-11-01T01:00:00.000Z&filters.createdAt~~to=2026-11-01',
+    'filters.userId=system&sortBy=responseTimeMs&direction=desc',
+    'filters.id=c4ca',
+    'filters.period=30d&filters.q=bob',
+    'filters.userId=abc',
+  ])('the core ai_usage_logs resource (custom source): "%s"', async (query) => {
+    const listed = await listIds(base, 'ai_usage_logs', query);
+    const exported = await download(base, 'ai_usage_logs', `${query}&format=ndjson&fields=id`);
+    expect(exported.status).toBe(200);
+    expect(ndjsonRecords(exported.body).map((record) => record.id)).toEqual(listed);
+  });
+
   it('a date-only field and the default sort of another resource', async () => {
     await base.db.sequelize.query(
       `INSERT INTO ai_usage_tracking (user_id, date, section, model_name, request_count, success_count, failure_count, prompt_tokens,
@@ -36,11 +57,22 @@ describe('export fidelity: the export holds exactly the records the list shows, 
        SELECT NULL, date '2026-10-01' + i, (ARRAY['chat', 'knowledge_qa'])[1 + i % 2], 'gemini-2.5-flash', i, i, 0, 10 * i, i, 0, 0, 11 * i, 100 * i, i * 0.01
        FROM generate_series(1, 90) AS i`,
     );
-    for (const query of ['', 'filters.section=chat', 'filters.date~~from=2026-10-15&filters.date~~to=2026-11-10&sortBy=requestCount&direction=desc']) {
-      const listed = await listIds(base, 'export_tracking', query, 25);
-      const exported = ndjsonRecords((await download(base, 'export_tracking', `${query}&format=ndjson&fields=id`)).body).map((record) => String(record.id));
-      expect(exported).toEqual(listed);
+    const queries = ['', 'filters.section=chat', 'filters.section=cha', 'filters.date~~from=2026-10-15&filters.date~~to=2026-11-10&sortBy=requestCount&direction=desc'];
+    // export_tracking: stock @adminjs/sequelize; ai_usage_tracking: the panel's SafeSequelizeResource (exact, ILIKE, nothing for bad ids).
+    for (const resourceId of ['export_tracking', 'ai_usage_tracking']) {
+      for (const query of resourceId === 'ai_usage_tracking' ? [...queries, 'filters.userId=x'] : queries) {
+        const listed = await listIds(base, resourceId, query, 25);
+        const exported = await download(base, resourceId, `${query}&format=ndjson&fields=id`);
+        expect([resourceId, query, exported.status]).toEqual([resourceId, query, 200]);
+        expect([resourceId, query, ndjsonRecords(exported.body).map((record) => String(record.id))]).toEqual([resourceId, query, listed]);
+      }
     }
+  });
+
+  it('a filter the stock list fails on (a 500 there) is a clear 400 for the export', async () => {
+    const refused = await download(base, 'export_tracking', 'filters.userId=x&format=csv');
+    expect(refused.status).toBe(400);
+    expect(JSON.parse(refused.body.toString('utf8')).error).toMatch(/^the database cannot apply this filter: invalid input syntax for type integer/);
   });
 
   it('counts the same total in the export dialog as the list', async () => {

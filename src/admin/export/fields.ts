@@ -3,26 +3,39 @@ import { ExportRequestError } from './errors.js';
 import { columnAttributes, sequelizeModelOf } from './sequelize-source.js';
 import type { ExportSettings } from './settings.js';
 
+/** The primary key's field, if the resource has one. */
+function keyOf(resource: BaseResource): string | undefined {
+  return resource.properties().find((property) => property.isId())?.path();
+}
+
 /**
- * Fields an admin may export: the options' list, else every property shown on the record's page
- * (so hidden ones such as password hashes never leave) that is a real column of the resource.
+ * Fields an admin may export: the options' list, else the primary key (what a re-import matches
+ * on) and every property shown on the record's page (so hidden ones such as password hashes never
+ * leave) that is a real column of the resource.
  */
 export function exportableFields(resource: BaseResource, settings: ExportSettings): string[] {
   if (settings.exportableFields) return settings.exportableFields;
   const model = sequelizeModelOf(resource);
   const columns = model ? new Set(columnAttributes(model)) : undefined;
-  return resource
+  const shown = resource
     .decorate()
     .getProperties({ where: 'show' })
     .map((property) => property.propertyPath)
     .filter((path) => !columns || columns.has(path));
+  const key = keyOf(resource);
+  return key && !shown.includes(key) ? [key, ...shown] : shown;
 }
 
-/** The fields ticked by default: the options' list, else the list's columns, always within the exportable ones. */
+/**
+ * The fields ticked by default: the options' list, else the list's columns, always within the
+ * exportable ones; with import on, the primary key first, so that a re-import updates in place.
+ */
 export function defaultFields(resource: BaseResource, settings: ExportSettings, exportable: readonly string[]): string[] {
   const allowed = new Set(exportable);
   const wanted = settings.fields ?? resource.decorate().getListProperties().map((property) => property.propertyPath);
   const fields = wanted.filter((field) => allowed.has(field));
+  const key = keyOf(resource);
+  if (settings.import && key && allowed.has(key) && !fields.includes(key)) fields.unshift(key);
   return fields.length > 0 ? fields : [...exportable];
 }
 
