@@ -17,11 +17,11 @@ describe('import: validated, all or nothing, idempotent by id', () => {
 
   it.each(['csv', 'xlsx', 'ndjson', 'json'])('re-importing a %s export of the same rows changes nothing', async (format) => {
     const before = await ledgerRows(base);
-    const exported = await download(base, 'ledger_entries', `format=${format}`);
+    const exported = await download(base, 'ledger_entries', `format=${format}&fields=id,label,amount,bookedOn,paid,note,details,createdAt,updatedAt`);
     expect(exported.status).toBe(200);
     const { body } = await importFile(base, 'ledger_entries', `ledger.${format}`, exported.body);
     expect(body.importError).toBeUndefined();
-    expect(body.importReport).toMatchObject({ rows: 4, created: 0, updated: 0, unchanged: 4, failed: 0, committed: true, });
+    expect(body.importReport).toMatchObject({ rows: 4, created: 0, updated: 0, unchanged: 4, failed: 0, committed: true });
     expect(body.importReport!.ignoredColumns.sort()).toEqual(['createdAt', 'updatedAt']);
     expect(await ledgerRows(base)).toEqual(before);
   });

@@ -1,6 +1,6 @@
 import React, { useEffect, useRef, useState } from 'react';
-import { ApiClient, type ActionProps } from 'adminjs';
-import { Box, Button, CheckBox, H5, Label, Loader, MessageBox, Radio, Text } from '@adminjs/design-system';
+import { ApiClient, useTranslation, type ActionProps } from 'adminjs';
+import { Box, Button, CheckBox, H3, H5, Label, Loader, MessageBox, Radio, Text } from '@adminjs/design-system';
 
 interface ExportDialogData {
   formats: string[];
@@ -34,6 +34,7 @@ function newExportId(): string {
 
 /** Export dialog: format, fields, then a streamed download with rows-written progress and a cancel button. */
 const ExportDialog: React.FC<ActionProps> = ({ resource }) => {
+  const { translateProperty, translateLabel } = useTranslation();
   const [data, setData] = useState<ExportDialogData>();
   const [error, setError] = useState<string>();
   const [format, setFormat] = useState('csv');
@@ -97,6 +98,7 @@ const ExportDialog: React.FC<ActionProps> = ({ resource }) => {
   const running = progress?.state === 'starting' || progress?.state === 'running';
   return (
     <Box variant="white" data-testid="export-dialog">
+      <H3>Export {translateLabel(resource.name, resource.id)}</H3>
       <Text mb="lg">
         {data.total.toLocaleString()} records match the list's filters and search; all of them are exported, in the list's order.
       </Text>
@@ -116,8 +118,8 @@ const ExportDialog: React.FC<ActionProps> = ({ resource }) => {
         {data.fields.map((field) => (
           <Box key={field} mb="sm">
             <CheckBox id={`export-field-${field}`} checked={fields.includes(field)} onChange={() => toggle(field)} disabled={running} />
-            <Label inline htmlFor={`export-field-${field}`} ml="default">
-              {field}
+            <Label inline htmlFor={`export-field-${field}`} ml="default" title={field}>
+              {translateProperty(field, resource.id)}
             </Label>
           </Box>
         ))}

@@ -1,6 +1,6 @@
 import React, { useEffect, useState } from 'react';
-import { ApiClient, type ActionProps } from 'adminjs';
-import { Box, Button, H5, Label, Loader, MessageBox, Radio, Table, TableBody, TableCell, TableHead, TableRow, Text } from '@adminjs/design-system';
+import { ApiClient, useTranslation, type ActionProps } from 'adminjs';
+import { Box, Button, H3, H5, Label, Loader, MessageBox, Radio, Table, TableBody, TableCell, TableHead, TableRow, Text } from '@adminjs/design-system';
 
 interface ImportDialogData {
   fields: string[];
@@ -27,6 +27,7 @@ const MODE_LABELS: Record<string, string> = { atomic: 'All rows or none (one tra
 
 /** Import dialog: a file (CSV, JSON, NDJSON, XLSX), the mode, then the report of every bad row by line. */
 const ImportDialog: React.FC<ActionProps> = ({ resource }) => {
+  const { translateLabel } = useTranslation();
   const [data, setData] = useState<ImportDialogData>();
   const [file, setFile] = useState<File>();
   const [mode, setMode] = useState('atomic');
@@ -69,6 +70,7 @@ const ImportDialog: React.FC<ActionProps> = ({ resource }) => {
   if (!data) return error ? <MessageBox message={error} variant="danger" /> : <Loader />;
   return (
     <Box variant="white" data-testid="import-dialog">
+      <H3>Import into {translateLabel(resource.name, resource.id)}</H3>
       <Text mb="lg">
         Columns: {data.fields.join(', ')}. Rows with an existing id update that record; a re-imported export changes nothing. At most {data.maxRows.toLocaleString()} rows.
       </Text>

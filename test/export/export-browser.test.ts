@@ -1,0 +1,82 @@
+import { jest } from '@jest/globals';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { findChromium, launchBrowser, SCREENSHOTS, type Browser } from '../admin/support/browser.js';
+import { ledgerRows, seedLedger } from './import-support.js';
+import { listIds, seedLogs, startExportTestApp, type ExportTestApp } from './support.js';
+
+const chromiumPath = findChromium();
+const describeBrowser = chromiumPath ? describe : describe.skip;
+if (!chromiumPath && process.env.CI) throw new Error('CI must run the browser tests: no Chromium (apt-get install -y chromium, or set CHROMIUM_PATH)');
+
+jest.setTimeout(90_000);
+
+describeBrowser('the export and import dialogs in Chromium', () => {
+  let base: ExportTestApp;
+  let browser: Browser;
+  let page: Page;
+  const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `export-${name}.png`), fullPage: true });
+
+  beforeAll(async () => {
+    await mkdir(SCREENSHOTS, { recursive: true });
+    base = await startExportTestApp();
+    await seedLogs(base.db, 300);
+    await seedLedger(base);
+    browser = await launchBrowser(chromiumPath!);
+    page = await browser.context.newPage();
+    await page.goto(`${base.baseUrl}/admin/login`);
+    await page.fill('input[name=email]', 'boss@example.com');
+    await page.fill('input[name=password]', 'export-pass');
+    await Promise.all([page.waitForURL(`${base.baseUrl}/admin`), page.click('form button')]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await base?.close();
+  });
+
+  it('exports the filtered list: the dialog counts the records, the download holds exactly them', async () => {
+    const query = 'filters.section=chat&filters.success=false';
+    await page.goto(`${base.baseUrl}/admin/resources/ai_usage_logs?${query}`);
+    await page.click('[data-testid=action-export]');
+    const dialog = page.locator('[data-testid=export-dialog]');
+    await dialog.waitFor();
+    const expected = await listIds(base, 'ai_usage_logs', query);
+    expect(await dialog.innerText()).toContain(`${expected.length} records match`);
+    await page.click('label[for=export-format-ndjson]');
+    await page.click('label[for=export-field-id]');
+    await shot('dialog');
+    const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('button', { name: 'Export' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^ai_usage_logs_section-chat_success-false_\d{4}-\d{2}-\d{2}\.ndjson$/);
+    const file = path.join(tmpdir(), `export-browser-${process.pid}.ndjson`);
+    await download.saveAs(file);
+    const ids = (await readFile(file, 'utf8')).split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { id: string }).id);
+    expect(ids).toEqual(expected);
+    await page.locator('[data-testid=export-progress]', { hasText: `${expected.length} of ${expected.length} rows written (done)` }).waitFor();
+    await shot('done');
+  });
+
+  it('imports a corrected file and shows each bad row of a wrong one by line', async () => {
+    await page.goto(`${base.baseUrl}/admin/resources/ledger_entries`);
+    await page.click('[data-testid=action-import]');
+    const dialog = page.locator('[data-testid=import-dialog]');
+    await dialog.waitFor();
+    const file = path.join(tmpdir(), `import-browser-${process.pid}.csv`);
+    await writeFile(file, 'id,label,amount,bookedOn\n1,rent,1300.00,2026-11-01\n,bad,-1,2026-11-02\n');
+    await dialog.locator('input[type=file]').setInputFiles(file);
+    await dialog.getByRole('button', { name: 'Import' }).click();
+    const report = page.locator('[data-testid=import-report]');
+    await report.waitFor();
+    expect(await report.innerText()).toContain('amount must not be negative');
+    expect(await report.innerText()).toContain('Nothing was written');
+    await shot('import-report');
+    expect((await ledgerRows(base))[0]).toMatchObject({ amount: '1200.00' });
+
+    await writeFile(file, 'id,label,amount,bookedOn\n1,rent,1300.00,2026-11-01\n');
+    await dialog.locator('input[type=file]').setInputFiles(file);
+    await dialog.getByRole('button', { name: 'Import' }).click();
+    await page.locator('[data-testid=import-report]', { hasText: 'Committed: 1 rows, 0 created, 1 updated' }).waitFor();
+    expect((await ledgerRows(base))[0]).toMatchObject({ amount: '1300.00' });
+  });
+});
