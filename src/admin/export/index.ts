@@ -10,6 +10,7 @@
  *   adminRouter.use('/export', createExportRouter({ admin, databaseUrl }).router);
  */
 export { exportImportFeature } from './feature.js';
+export { withExportImport } from './with-export-import.js';
 export { createExportRouter, type ExportRouter, type ExportRouterOptions } from './export-router.js';
 export { sequelizeExportSource } from './sequelize-source.js';
 export { neutraliseFormulaText, restoreFormulaText } from './formula-injection.js';
