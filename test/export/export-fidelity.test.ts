@@ -73,6 +73,9 @@ describe('export fidelity: the export holds exactly the records the list shows, 
     const refused = await download(base, 'export_tracking', 'filters.userId=x&format=csv');
     expect(refused.status).toBe(400);
     expect(JSON.parse(refused.body.toString('utf8')).error).toMatch(/^the database cannot apply this filter: invalid input syntax for type integer/);
+    const dialog = await fetch(`${base.baseUrl}/admin/api/resources/export_tracking/actions/export?filters.userId=x`, { headers: { cookie: base.admin } });
+    expect(dialog.status).toBe(200);
+    expect(((await dialog.json()) as { notice: { type: string } }).notice.type).toBe('error');
   });
 
   it('counts the same total in the export dialog as the list', async () => {

@@ -29,11 +29,17 @@ export function exportActionHandler(settings: ExportSettings) {
     const flatQuery = flatQueryOfAction(request.query);
     const listQuery = parseListQuery(resource, flatQuery, context.currentAdmin);
     const fields = exportableFields(resource, settings);
+    let total: number;
+    try {
+      total = await resource.count(listQuery.filter, context);
+    } catch (error) {
+      return { notice: { message: `The list cannot apply these filters: ${(error as Error).message}`, type: 'error' } };
+    }
     const data: ExportDialogData = {
       formats: settings.formats,
       fields,
       defaultFields: defaultFields(resource, settings, fields),
-      total: await resource.count(listQuery.filter, context),
+      total,
       downloadPath: `${settings.routePath}/${encodeURIComponent(resource.decorate().id())}`,
       progressPath: `${settings.routePath}/progress`,
       sampleFileName: exportFileName(resource.decorate().id(), flatQuery, FORMAT_FILES.csv.extension),
