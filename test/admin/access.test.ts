@@ -108,7 +108,7 @@ describe('the viewer role', () => {
     const { body } = await panel.api(`/resources/users/records/${panel.fixture.alice}/show`, panel.viewerCookie);
     expect(body.record.recordActions.map((a: { name: string }) => a.name)).toEqual(['show']);
     const admin = await panel.api(`/resources/users/records/${panel.fixture.alice}/show`);
-    expect(admin.body.record.recordActions.map((a: { name: string }) => a.name).sort()).toEqual(['delete', 'edit', 'show']);
+    expect(admin.body.record.recordActions.map((a: { name: string }) => a.name).sort()).toEqual(['delete', 'edit', 'issueApiToken', 'show']);
   });
 
   it('is refused when calling a write action, and nothing changes', async () => {
