@@ -66,6 +66,9 @@ export interface PluginDefinition {
 
 export type Plugin = Readonly<PluginDefinition> & { readonly kind: 'adminjs-ai-usage-plugin' };
 
+/** Adds the export (and optionally import) actions to a plugin's resources: see src/admin/export/README.md. */
+export { withExportImport } from './admin/export/index.js';
+
 const PLUGIN_NAME = /^[a-z][a-z0-9-]{1,40}$/;
 const HOOKS = ['models', 'resources', 'routes', 'jobs', 'seed'] as const;
 

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { definePlugin, type PluginModelsContext } from '../../src/plugin.js';
+import { definePlugin, withExportImport, type PluginModelsContext } from '../../src/plugin.js';
 import { checkHistoryPolicy, DEFAULT_HISTORY_POLICY, type HistoryPolicy } from './history.js';
 import { defineChatModels, type ChatModels } from './models.js';
 import { chatResources } from './resources.js';
@@ -37,7 +37,8 @@ export function chatPlugin(options: ChatPluginOptions = {}) {
     name: 'chat',
     migrations: fileURLToPath(new URL('./migrations', import.meta.url)),
     models: ({ sequelize }) => ({ ...defineChatModels(sequelize) }),
-    resources: (context) => chatResources(models(context)),
+    // Transcripts are exported, never imported: they are what the users and the model said.
+    resources: (context) => withExportImport(chatResources(models(context)), { componentLoader: context.componentLoader, import: false }),
     routes: (context) => chatRoutes(service(context)),
     seed: (context) => seedChat(service(context), context.demoUserId),
   });

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { definePlugin, type PluginModelsContext } from '../../src/plugin.js';
+import { definePlugin, withExportImport, type PluginModelsContext } from '../../src/plugin.js';
 import { defineKnowledgeModels, type KnowledgeModels } from './models.js';
 import { DEFAULT_FETCH_POLICY, type FetchPolicy } from './page-fetcher.js';
 import { knowledgeResources } from './resources.js';
@@ -32,7 +32,8 @@ export function knowledgeQaPlugin(options: KnowledgeQaPluginOptions = {}) {
     name: 'knowledge-qa',
     migrations: fileURLToPath(new URL('./migrations', import.meta.url)),
     models: ({ sequelize }) => ({ ...defineKnowledgeModels(sequelize) }),
-    resources: (context) => knowledgeResources(models(context), service(context)),
+    // Pages and pairs come from generation (with embeddings), so they are exported, not imported.
+    resources: (context) => withExportImport(knowledgeResources(models(context), service(context)), { componentLoader: context.componentLoader, import: false }),
     routes: (context) => knowledgeRoutes(service(context), fetchPolicy),
     seed: (context) => seedKnowledge(service(context), context.demoUserId),
   });

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { definePlugin, type PluginModelsContext } from '../../src/plugin.js';
+import { definePlugin, withExportImport, type PluginModelsContext } from '../../src/plugin.js';
 import { definePromptGeneration, type PromptGenerationModel } from './models.js';
 import { promptResources } from './resources.js';
 import { promptRoutes } from './routes.js';
@@ -28,7 +28,11 @@ export function promptGenerationPlugin(options: PromptGenerationPluginOptions = 
     name: 'prompt-generation',
     migrations: fileURLToPath(new URL('./migrations', import.meta.url)),
     models: ({ sequelize }) => ({ PromptGeneration: definePromptGeneration(sequelize) }),
-    resources: (context) => promptResources(context.models.PromptGeneration as PromptGenerationModel, service(context), context.componentLoader),
+    resources: (context) =>
+      withExportImport(promptResources(context.models.PromptGeneration as PromptGenerationModel, service(context), context.componentLoader), {
+        componentLoader: context.componentLoader,
+        import: false,
+      }),
     routes: (context) => promptRoutes(service(context)),
     jobs: (context) => [
       {

@@ -1,4 +1,5 @@
 import type { ResourceWithOptions } from 'adminjs';
+import { exportImportFeature } from '../export/index.js';
 import { SafeSequelizeResource } from '../safe-resource.js';
 import type { AdminContext } from './context.js';
 
@@ -7,6 +8,8 @@ export function subscriptionsResource(context: AdminContext): ResourceWithOption
   const { core, components: C } = context;
   return {
     resource: new SafeSequelizeResource(core.Subscription),
+    // Finance corrects plans and quotas by re-importing an edited export (validated, all-or-nothing, by id).
+    features: [exportImportFeature({ componentLoader: context.componentLoader, import: { fields: ['userId', 'plan', 'tokenQuota', 'periodStart', 'periodEnd', 'canceledAt'] } })],
     options: {
       id: 'subscriptions',
       navigation: { name: 'Accounts', icon: 'User' },

@@ -1,6 +1,7 @@
 import { ValidationError, type ActionRequest, type Before, type ResourceWithOptions } from 'adminjs';
 import { issueApiToken } from '../../core/api-tokens.js';
 import { hashPassword } from '../authenticate.js';
+import { exportImportFeature } from '../export/index.js';
 import { SafeSequelizeResource } from '../safe-resource.js';
 import type { AdminContext } from './context.js';
 import { withActiveQuota } from './quota.js';
@@ -30,6 +31,8 @@ export function usersResource(context: AdminContext): ResourceWithOptions {
   const quota = withActiveQuota(sequelize);
   return {
     resource: new SafeSequelizeResource(core.User, { exact: ['role'], hidden: ['passwordHash'] }),
+    // Exported, never imported: an import could create logins and roles around the password rules.
+    features: [exportImportFeature({ componentLoader: context.componentLoader, import: false })],
     options: {
       id: 'users',
       navigation: { name: 'Accounts', icon: 'User' },
