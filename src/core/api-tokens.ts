@@ -14,12 +14,16 @@ export async function issueApiToken(ApiToken: ApiTokenModel, userId: number, nam
   return token;
 }
 
-/** The user id a live (not revoked, not expired) token belongs to, or null. Marks the token used. */
-export async function resolveApiToken(ApiToken: ApiTokenModel, token: string): Promise<number | null> {
+/** The owner of a live (not revoked, not expired) token, found in one query, or null. Marks the token used. */
+export async function resolveApiToken(ApiToken: ApiTokenModel, token: string): Promise<{ id: number; email: string; role: string } | null> {
   if (!token.startsWith(TOKEN_PREFIX)) return null;
-  const found = await ApiToken.findOne({ where: { tokenHash: hashApiToken(token), revokedAt: null } });
-  if (!found || (found.expiresAt && found.expiresAt.getTime() <= Date.now())) return null;
+  const found = await ApiToken.findOne({
+    where: { tokenHash: hashApiToken(token), revokedAt: null },
+    include: [{ association: 'user', attributes: ['id', 'email', 'role'] }],
+  });
+  const user = (found as unknown as { user?: { id: number; email: string; role: string } } | null)?.user;
+  if (!found || !user || (found.expiresAt && found.expiresAt.getTime() <= Date.now())) return null;
   // Recorded at most once a minute, so a busy client does not turn every request into a write.
   if (!found.lastUsedAt || Date.now() - found.lastUsedAt.getTime() > 60_000) await found.update({ lastUsedAt: new Date() });
-  return found.userId;
+  return { id: user.id, email: user.email, role: user.role };
 }

@@ -27,13 +27,12 @@ export function requireApiToken(core: CoreModels) {
   return async (req: Request, res: Response, next: NextFunction) => {
     try {
       const match = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '');
-      const userId = match?.[1] ? await resolveApiToken(core.ApiToken, match[1]) : null;
-      const user = userId === null ? null : await core.User.findByPk(userId, { attributes: ['id', 'email', 'role'] });
+      const user = match?.[1] ? await resolveApiToken(core.ApiToken, match[1]) : null;
       if (!user) {
         res.set('WWW-Authenticate', 'Bearer realm="api"').status(401).json({ error: 'unauthorized', message: 'a valid bearer token is required (Authorization: Bearer <token>)' });
         return;
       }
-      req.apiUser = { id: user.id, email: user.email, role: user.role };
+      req.apiUser = user;
       next();
     } catch (error) {
       next(error);
