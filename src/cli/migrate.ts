@@ -1,7 +1,6 @@
-import { createSequelize } from '../core/database.js';
 import { createMigrator } from '../core/migrator.js';
 import { BUILTIN_MIGRATION_DIRS } from '../runtime/builtin-plugins.js';
-import { resolveDatabase } from '../runtime/database-url.js';
+import { runCli, withCliDatabase } from './run-cli.js';
 
 /**
  * npm run db:migrate                 apply pending migrations (core, then the built-in plugins')
@@ -9,12 +8,10 @@ import { resolveDatabase } from '../runtime/database-url.js';
  * npm run db:migrate:undo:all        undo all of them
  * npm run db:migrate -- status       list applied and pending
  */
-async function main(): Promise<void> {
+runCli(async () => {
   const [command = 'up', flag] = process.argv.slice(2);
-  const database = await resolveDatabase((message) => console.log(message));
-  const sequelize = createSequelize(database.url, { poolMax: 2 });
-  const migrator = createMigrator(sequelize, BUILTIN_MIGRATION_DIRS);
-  try {
+  await withCliDatabase(console.log, async (sequelize) => {
+    const migrator = createMigrator(sequelize, BUILTIN_MIGRATION_DIRS);
     if (command === 'up') {
       const done = await migrator.up();
       console.log(done.length ? `Applied: ${done.map((m) => m.name).join(', ')}` : 'Nothing to apply: the schema is up to date.');
@@ -27,13 +24,5 @@ async function main(): Promise<void> {
     } else {
       throw new Error(`unknown command "${command}": use up, down [--all] or status`);
     }
-  } finally {
-    await sequelize.close();
-    await database.stop?.();
-  }
-}
-
-main().catch((error) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
+  });
 });

@@ -1,10 +1,11 @@
 import { createApp } from '../app.js';
 import { BUILTIN_PLUGINS } from '../runtime/builtin-plugins.js';
 import { resolveDatabase } from '../runtime/database-url.js';
+import { runCli } from './run-cli.js';
 import { needsDemoSeed, seedDemo } from '../../seeders/demo.js';
 
 /** npm run db:seed: the demo data of `npm start`'s first run, on an empty database only. */
-async function main(): Promise<void> {
+runCli(async () => {
   const database = await resolveDatabase((message) => console.log(message));
   const app = await createApp({ databaseUrl: database.url, plugins: BUILTIN_PLUGINS });
   try {
@@ -18,9 +19,4 @@ async function main(): Promise<void> {
     await app.close();
     await database.stop?.();
   }
-}
-
-main().catch((error) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
 });
