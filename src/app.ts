@@ -17,6 +17,7 @@ import { createGeminiFactory, resolveGeminiEndpoint, type GeminiEndpoint, type G
 import { createAdminRouter } from './http/admin-router.js';
 import { requireApiToken } from './http/api-auth.js';
 import { jsonErrorHandler } from './http/errors.js';
+import { createUsageService, usageApiRoutes } from './usage/index.js';
 import { NO_JOBS, startJobQueue, type JobQueue } from './jobs/job-queue.js';
 import type { Plugin, PluginContext, PluginModelsContext } from './plugin.js';
 
@@ -118,6 +119,8 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   const api = express.Router();
   // Authenticate before parsing: an anonymous request's body is never read.
   api.use(requireApiToken(core), express.json({ limit: '2mb' }));
+  const usage = createUsageService({ sequelize, sections, showCost: config.usageShowCost });
+  api.use(usageApiRoutes(usage));
   for (const { plugin, context } of registered) {
     resources.push(...(plugin.resources?.(context) ?? []));
     const router = plugin.routes?.(context);

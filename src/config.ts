@@ -26,6 +26,8 @@ export interface AppConfig {
    * `on-demand` (at the first page, tests), `prebuilt` (npm run build:admin; ADMIN_JS_SKIP_BUNDLE=true).
    */
   adminBundle: 'startup' | 'on-demand' | 'prebuilt';
+  /** Whether end users see money on /usage and in GET /api/usage (USAGE_SHOW_COST=true); tokens are always shown. */
+  usageShowCost: boolean;
 }
 
 export class ConfigError extends Error {
@@ -40,6 +42,13 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number): number
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0) throw new ConfigError(`${name} must be a non-negative integer, got "${raw}"`);
   return value;
+}
+
+function flag(env: NodeJS.ProcessEnv, name: string): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
 }
 
 function priceOverrides(path: string | undefined): ModelPrice[] {
@@ -72,5 +81,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     responseTime,
     geminiRetry: { attempts: Math.max(1, integer(env, 'GEMINI_RETRY_ATTEMPTS', 3)), initialDelayMs: integer(env, 'GEMINI_RETRY_DELAY_MS', 1000) },
     adminBundle: env.ADMIN_JS_SKIP_BUNDLE === 'true' ? 'prebuilt' : env.NODE_ENV === 'test' ? 'on-demand' : 'startup',
+    usageShowCost: flag(env, 'USAGE_SHOW_COST'),
   };
 }

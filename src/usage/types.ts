@@ -1,0 +1,73 @@
+import type { UsagePeriod } from './period.js';
+
+/** Counts of one group of requests. `cost_usd` (an exact decimal string) only when the deployment shows money. */
+export interface UsageFigures {
+  requests: number;
+  failures: number;
+  /** All tokens billed, thinking included. */
+  tokens: number;
+  cost_usd?: string;
+}
+
+/** The active subscription's quota, or null on the report when there is none. */
+export interface UsageQuota {
+  plan: string;
+  period_start: string;
+  period_end: string;
+  token_quota: number;
+  tokens_used: number;
+  /** tokens_used / token_quota (may exceed 1). */
+  used_ratio: number;
+  cost_used_usd?: string;
+}
+
+/** One budget's state for the user; filled once budgets exist (ai_budgets). */
+export interface UsageBudget {
+  id: number | string;
+  name: string;
+  /** What the budget counts, e.g. `tokens` or `cost_usd`. */
+  unit: string;
+  limit: string;
+  used: string;
+  period_start: string;
+  period_end: string;
+}
+
+/** What `GET /api/usage` returns: one user's usage over whole UTC days, read from the daily aggregate. */
+export interface UsageReport {
+  user: { id: number; email: string; name: string | null };
+  period: UsagePeriod;
+  totals: UsageFigures;
+  /** Every day of the period, in order, days without usage as zeros. */
+  by_day: (UsageFigures & { date: string })[];
+  /** Sections with usage, most tokens first, with their label and colour from the registry. */
+  by_section: (UsageFigures & { section: string; label: string; color: string })[];
+  by_model: (UsageFigures & { model: string })[];
+  quota: UsageQuota | null;
+  budgets: UsageBudget[];
+}
+
+/** One request as its owner sees it: no prompt, no metadata. */
+export interface UsageRequest {
+  id: string;
+  created_at: string;
+  section: string;
+  section_label: string;
+  model: string;
+  success: boolean;
+  error: string | null;
+  prompt_tokens: number;
+  completion_tokens: number;
+  thoughts_tokens: number;
+  cached_tokens: number;
+  total_tokens: number;
+  response_time_ms: number;
+  /** Exact decimal string, null when the request had no price; only when the deployment shows money. */
+  cost_usd?: string | null;
+}
+
+export interface UsageRequestsPage {
+  requests: UsageRequest[];
+  /** Pass as `cursor` for the next (older) page; null on the last page. */
+  next_cursor: string | null;
+}
