@@ -8,6 +8,7 @@ import { enforceRoles } from './access.js';
 import { registerAdminComponents } from './components.js';
 import { coreResources, LEDGER_RESOURCE_IDS } from './core-resources.js';
 import { dashboardHandler } from './dashboard/handler.js';
+import type { AiUsageAdminParts } from '../mount/types.js';
 
 let adapterRegistered = false;
 
@@ -31,22 +32,39 @@ export interface AdminOptions {
   companyName?: string;
   /** Gemini calls go to the built-in simulator: the panel says so on every page. */
   geminiSimulated?: boolean;
+  /** Where the panel is mounted. Default /admin. */
+  rootPath?: string;
 }
 
 export const ADMIN_ROOT = '/admin';
 
-/** The AdminJS panel: core resources, then the plugins', the dashboard, and roles enforced on every action. */
-export function createAdmin(options: AdminOptions): AdminJS {
+export type LedgerAdminOptions = Pick<AdminOptions, 'resources' | 'componentLoader' | 'core' | 'sequelize' | 'sections' | 'config'>;
+
+/**
+ * What the ledger adds to an AdminJS panel (ours or a host's own): its components registered on
+ * the loader, the core resources followed by `options.resources`, and the dashboard.
+ */
+export function ledgerAdminParts(options: LedgerAdminOptions): AiUsageAdminParts {
   registerSequelizeAdapter();
   const components = registerAdminComponents(options.componentLoader);
   const context = { core: options.core, sequelize: options.sequelize, sections: options.sections, config: options.config, components, componentLoader: options.componentLoader };
-  const admin = new AdminJS({
-    rootPath: ADMIN_ROOT,
-    loginPath: `${ADMIN_ROOT}/login`,
-    logoutPath: `${ADMIN_ROOT}/logout`,
+  return {
     resources: [...coreResources(context), ...options.resources],
-    componentLoader: options.componentLoader,
     dashboard: { component: components.Dashboard, handler: dashboardHandler(options.sequelize, options.sections) },
+    componentLoader: options.componentLoader,
+  };
+}
+
+/** Our own panel at `rootPath` over the ledger's parts, with roles enforced on every action. */
+export function panelAdmin(parts: AiUsageAdminParts, options: { rootPath?: string; companyName?: string; geminiSimulated?: boolean } = {}): AdminJS {
+  const rootPath = options.rootPath ?? ADMIN_ROOT;
+  const admin = new AdminJS({
+    rootPath,
+    loginPath: `${rootPath}/login`,
+    logoutPath: `${rootPath}/logout`,
+    resources: parts.resources,
+    componentLoader: parts.componentLoader,
+    dashboard: parts.dashboard,
     branding: {
       companyName: `${options.companyName ?? 'AI usage ledger'}${options.geminiSimulated ? ' (Gemini simulated)' : ''}`,
       withMadeWithLove: false,
@@ -58,4 +76,9 @@ export function createAdmin(options: AdminOptions): AdminJS {
   });
   enforceRoles(admin, LEDGER_RESOURCE_IDS);
   return admin;
+}
+
+/** The AdminJS panel: core resources, then the plugins', the dashboard, and roles enforced on every action. */
+export function createAdmin(options: AdminOptions): AdminJS {
+  return panelAdmin(ledgerAdminParts(options), options);
 }

@@ -7,6 +7,7 @@ import type pg from 'pg';
 import { createAuthenticate } from '../admin/authenticate.js';
 import type { AppConfig } from '../config.js';
 import type { UserModel } from '../core/models/user.js';
+import type { PanelAuthenticate } from '../mount/types.js';
 import { freshSessionOnLogin, guardAdminApi, refreshSessionRole, stripOffsiteFonts } from './admin-guards.js';
 
 const PgSession = connectPgSimple(session);
@@ -16,7 +17,15 @@ const COOKIE_NAME = 'ai_usage_session';
  * The panel's router: login required everywhere, sessions in PostgreSQL (table `session`), roles
  * checked on every API call, and pages that request nothing from other hosts.
  */
-export function createAdminRouter(admin: AdminJS, User: UserModel, pool: pg.Pool, config: AppConfig, componentsBundle: () => Promise<string>) {
+export function createAdminRouter(
+  admin: AdminJS,
+  User: UserModel,
+  pool: pg.Pool,
+  config: AppConfig,
+  componentsBundle: () => Promise<string>,
+  /** The host's login check instead of ours (bcrypt over our users table); the host then owns the roles too. */
+  hostAuthenticate?: PanelAuthenticate,
+) {
   // In production AdminJS would bundle the components itself (racing requests, and without our
   // import resolution): the bundle is ours (prepareAdminBundle), served by the route below.
   if (process.env.NODE_ENV === 'production') process.env.ADMIN_JS_SKIP_BUNDLE = 'true';
@@ -32,7 +41,7 @@ export function createAdminRouter(admin: AdminJS, User: UserModel, pool: pg.Pool
   };
   const adminJs = AdminJSExpress.buildAuthenticatedRouter(
     admin,
-    { authenticate: createAuthenticate(User), cookieName: COOKIE_NAME, cookiePassword: config.sessionSecret, maxRetries: { count: 10, duration: 60 } },
+    { authenticate: hostAuthenticate ?? createAuthenticate(User), cookieName: COOKIE_NAME, cookiePassword: config.sessionSecret, maxRetries: { count: 10, duration: 60 } },
     null,
     sessionOptions,
   );
@@ -47,7 +56,7 @@ export function createAdminRouter(admin: AdminJS, User: UserModel, pool: pg.Pool
   // and AdminJS's own instance then finds req.session set and steps aside.
   router.use(session(sessionOptions));
   router.post(admin.options.loginPath.slice(admin.options.rootPath.length) || '/login', freshSessionOnLogin);
-  router.use(refreshSessionRole(User, admin.options.loginPath));
+  if (!hostAuthenticate) router.use(refreshSessionRole(User, admin.options.loginPath));
   router.use(guardAdminApi(admin));
   router.use(adminJs);
   /** Stops the store's session pruning timer. */

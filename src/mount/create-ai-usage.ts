@@ -1,0 +1,96 @@
+import { ComponentLoader, type ResourceWithOptions } from 'adminjs';
+import type { ModelStatic } from 'sequelize';
+import { ledgerAdminParts } from '../admin/create-admin.js';
+import { loadConfig } from '../config.js';
+import { createMigrator } from '../core/migrator.js';
+import { defineCoreModels } from '../core/models/index.js';
+import { createPriceTable } from '../core/pricing.js';
+import { SectionRegistry } from '../core/sections.js';
+import { createTracker } from '../core/tracker.js';
+import { createGeminiFactory, resolveGeminiEndpoint } from '../gemini/index.js';
+import { NO_JOBS, startJobQueue } from '../jobs/job-queue.js';
+import type { Plugin, PluginContext } from '../plugin.js';
+import { createApiRouter } from './api-router.js';
+import { connect, ledgerDatabase } from './database-connection.js';
+import type { AiUsage, AiUsageOptions, AppLogger } from './types.js';
+
+export const consoleLogger: AppLogger = {
+  info: (message) => console.log(message),
+  error: (message, error) => console.error(message, error ?? ''),
+};
+
+function checkPlugins(plugins: readonly Plugin[], sections: SectionRegistry): void {
+  const names = new Set<string>();
+  for (const plugin of plugins) {
+    if (plugin?.kind !== 'adminjs-ai-usage-plugin') throw new TypeError('createApp: every plugin must be made with definePlugin()');
+    if (names.has(plugin.name)) throw new Error(`createApp: plugin "${plugin.name}" is registered twice`);
+    names.add(plugin.name);
+    for (const section of plugin.sections ?? []) {
+      try {
+        sections.register(section);
+      } catch (error) {
+        throw new Error(`plugin ${plugin.name}: ${(error as Error).message}`, { cause: error });
+      }
+    }
+  }
+}
+
+/**
+ * The ledger on the host's database: migrations, models, tracker, plugins, jobs, Gemini clients,
+ * the AdminJS parts and the JSON API router, nothing mounted yet (see mountAiUsage).
+ */
+export async function createAiUsage(options: AiUsageOptions = {}): Promise<AiUsage> {
+  const config = options.config ?? loadConfig();
+  const logger = options.logger ?? consoleLogger;
+  const plugins = options.plugins ?? [];
+  const sections = new SectionRegistry();
+  checkPlugins(plugins, sections);
+
+  const database = ledgerDatabase(options);
+  const { sequelize } = database;
+  await connect(sequelize);
+  if (options.migrate ?? true) {
+    await createMigrator(sequelize, plugins.flatMap((p) => (p.migrations ? [p.migrations] : []))).up();
+  }
+  const core = defineCoreModels(sequelize);
+  const tracker = createTracker({ sequelize, sections, pricing: createPriceTable(config.priceOverrides) });
+  const runningJobs = plugins.some((p) => p.jobs) ? await startJobQueue(database.url, (error) => logger.error('[JOBS] pg-boss error', error)) : undefined;
+  const jobs = runningJobs ?? NO_JOBS;
+  const geminiEndpoint = options.gemini ?? (await resolveGeminiEndpoint({ apiKey: config.geminiApiKey, baseUrl: config.geminiBaseUrl }));
+  const gemini = createGeminiFactory({ tracker, apiKey: geminiEndpoint.apiKey, baseUrl: geminiEndpoint.baseUrl, retry: config.geminiRetry });
+  const componentLoader = options.componentLoader ?? new ComponentLoader();
+  const base: PluginContext = { sequelize, tracker, core, componentLoader, config, jobs, gemini };
+
+  const registered = plugins.map((plugin) => {
+    const models: Record<string, ModelStatic<any>> = plugin.models?.(base) ?? {};
+    return { plugin, context: { ...base, models } };
+  });
+  const pluginResources: ResourceWithOptions[] = [];
+  for (const { plugin, context } of registered) {
+    pluginResources.push(...(plugin.resources?.(context) ?? []));
+    for (const job of plugin.jobs?.(context) ?? []) await runningJobs!.register(job);
+  }
+  const admin = ledgerAdminParts({ resources: pluginResources, componentLoader, core, sequelize, sections, config });
+
+  return {
+    sequelize,
+    databaseUrl: database.url,
+    tracker,
+    core,
+    config,
+    sections,
+    jobs,
+    gemini,
+    geminiEndpoint,
+    plugins: registered,
+    admin,
+    apiRouter: (apiOptions = {}) => createApiRouter({ core, sequelize, sections, config, plugins: registered, logger, resolveUser: apiOptions.resolveUser }),
+    async close() {
+      await runningJobs?.stop();
+      await gemini.flush();
+      // A simulator passed in by the caller is the caller's to close.
+      if (!options.gemini) await geminiEndpoint.simulator?.close();
+      if (database.owned) await sequelize.close();
+    },
+  };
+}

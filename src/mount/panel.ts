@@ -1,0 +1,44 @@
+import type AdminJS from 'adminjs';
+import type { Router } from 'express';
+import pg from 'pg';
+import { adminBundleFor } from '../admin/bundle/index.js';
+import { panelAdmin } from '../admin/create-admin.js';
+import { createExportRouter } from '../admin/export/index.js';
+import { createAdminRouter } from '../http/admin-router.js';
+import type { AiUsage, AppLogger, PanelAuthenticate } from './types.js';
+
+export interface PanelOptions {
+  /** Where the panel is mounted. Default /admin. */
+  path?: string;
+  /** The host's login check (email, password) -> the signed-in admin or null; default: admins and viewers of our users table. */
+  authenticate?: PanelAuthenticate;
+  /** Name in the panel's header. */
+  companyName?: string;
+}
+
+export interface LedgerPanel {
+  admin: AdminJS;
+  router: Router;
+  close(): Promise<void>;
+}
+
+/** The ledger's own AdminJS panel: login, sessions in PostgreSQL, roles, the component bundle and streaming exports. */
+export async function createLedgerPanel(aiUsage: AiUsage, options: PanelOptions, logger: AppLogger): Promise<LedgerPanel> {
+  const { config } = aiUsage;
+  const admin = panelAdmin(aiUsage.admin, { rootPath: options.path, companyName: options.companyName, geminiSimulated: Boolean(aiUsage.geminiEndpoint.simulator) });
+  // The component bundle is ready before the first page (or, under test, made at the first page): never a race.
+  const componentsBundle = adminBundleFor(admin, config);
+  if (config.adminBundle !== 'on-demand') await componentsBundle();
+  const sessionPool = new pg.Pool({ connectionString: aiUsage.databaseUrl, max: 4 });
+  const adminRouter = createAdminRouter(admin, aiUsage.core.User, sessionPool, config, componentsBundle, options.authenticate);
+  // Streaming export downloads, behind the panel's session (the router above requires a login).
+  adminRouter.router.use('/export', createExportRouter({ admin, databaseUrl: aiUsage.databaseUrl, logError: logger.error }).router);
+  return {
+    admin,
+    router: adminRouter.router,
+    async close() {
+      adminRouter.close();
+      await sessionPool.end();
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import type { ComponentLoader, CurrentAdmin, PageHandler, ResourceWithOptions } from 'adminjs';
+import type { Request, Router } from 'express';
+import type { Sequelize } from 'sequelize';
+import type { AppConfig } from '../config.js';
+import type { CoreModels } from '../core/models/index.js';
+import type { SectionRegistry } from '../core/sections.js';
+import type { Tracker } from '../core/tracker.js';
+import type { GeminiEndpoint, GeminiFactory } from '../gemini/index.js';
+import type { ApiUser } from '../http/api-auth.js';
+import type { JobQueue } from '../jobs/job-queue.js';
+import type { Plugin, PluginModelsContext } from '../plugin.js';
+
+export interface AppLogger {
+  info(message: string): void;
+  error(message: string, error?: unknown): void;
+}
+
+export interface AiUsageOptions {
+  /** The host's Sequelize instance (PostgreSQL): the ledger's models are defined on it and it stays the host's to close. */
+  sequelize?: Sequelize;
+  /** PostgreSQL URL, when no `sequelize` is passed; defaults to DATABASE_URL. */
+  databaseUrl?: string;
+  /** Feature plugins, registered in order; a duplicate plugin name or section is a startup error. */
+  plugins?: readonly Plugin[];
+  /** Defaults to loadConfig() of the environment. */
+  config?: AppConfig;
+  /** Apply pending migrations (core, then each plugin's) at startup. Default true; false when the host runs them (createMigrator, sequelize-cli). */
+  migrate?: boolean;
+  logger?: AppLogger;
+  /** Where Gemini calls go; by default from config: GEMINI_API_KEY/GEMINI_BASE_URL, else a simulator started here. */
+  gemini?: GeminiEndpoint;
+  /** The host AdminJS's ComponentLoader, when the ledger's resources go into the host's own panel. */
+  componentLoader?: ComponentLoader;
+}
+
+/** The ledger's parts for an AdminJS panel: the host's own (`new AdminJS({ resources, dashboard, componentLoader })`) or ours. */
+export interface AiUsageAdminParts {
+  /** The ledger's resources (logs, daily aggregates, users, subscriptions, API tokens), then each plugin's. */
+  resources: ResourceWithOptions[];
+  /** The usage dashboard: pass as AdminJS's `dashboard` option. */
+  dashboard: { component: string; handler: PageHandler };
+  componentLoader: ComponentLoader;
+}
+
+export interface ApiRouterOptions {
+  /**
+   * The host's API authentication: the caller of a request, or null (401). Default: our per-user
+   * bearer tokens (`Authorization: Bearer <token>`, `npm run user:token`).
+   */
+  resolveUser?: (req: Request) => ApiUser | null | undefined | Promise<ApiUser | null | undefined>;
+}
+
+/** The ledger, wired and ready to mount: tracker, Gemini clients, plugins, admin parts and the API. */
+export interface AiUsage {
+  sequelize: Sequelize;
+  /** PostgreSQL URL of the ledger's database. */
+  databaseUrl: string;
+  tracker: Tracker;
+  core: CoreModels;
+  config: AppConfig;
+  sections: SectionRegistry;
+  jobs: JobQueue;
+  /** Instrumented Gemini clients, as plugins get them. */
+  gemini: GeminiFactory;
+  /** The Gemini endpoint in use; `simulator` is set when calls go to the built-in simulator. */
+  geminiEndpoint: GeminiEndpoint;
+  /** Each plugin's context with its models, in registration order. */
+  plugins: { plugin: Plugin; context: PluginModelsContext }[];
+  admin: AiUsageAdminParts;
+  /** The JSON API (plugins' routes) as an Express router: mount it where you like, e.g. `app.use('/api/ai', ...)`. */
+  apiRouter(options?: ApiRouterOptions): Router;
+  /** Stops jobs, flushes the Gemini clients and closes what the ledger opened (a host's Sequelize stays open). */
+  close(): Promise<void>;
+}
+
+export type PanelAuthenticate = (email: string, password: string) => Promise<CurrentAdmin | null> | CurrentAdmin | null;
