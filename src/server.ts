@@ -6,6 +6,9 @@ import { needsDemoSeed, seedDemo } from '../seeders/demo.js';
 
 const log = (message: string) => console.log(`[ai-usage] ${message}`);
 
+// A stray rejection is a bug to fix, not a reason to stop serving every other request.
+process.on('unhandledRejection', (reason) => console.error('[UNHANDLED_REJECTION]', reason));
+
 async function main(): Promise<void> {
   const config = loadConfig();
   const database = await resolveDatabase(log);

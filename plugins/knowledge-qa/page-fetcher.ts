@@ -1,8 +1,6 @@
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
-import { isIP, type LookupFunction } from 'node:net';
-import { isPrivateAddress } from './address-policy.js';
+import { publicOnlyLookup, refusedHostLiteral, type RefusedAddressError } from '../../src/core/net/index.js';
 
 export interface FetchPolicy {
   /** Whole-request deadline, redirects included. */
@@ -27,24 +25,9 @@ export interface FetchedPage {
   body: string;
 }
 
-/**
- * Checks every address DNS returns at connect time, so a name cannot pass the check and then
- * resolve to an internal address (DNS rebinding).
- */
-function guardedLookup(policy: FetchPolicy): LookupFunction {
-  return (hostname, options, callback) => {
-    dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
-      if (error) return callback(error, '', 0);
-      const list = addresses as LookupAddress[];
-      const refused = list.find((a) => isPrivateAddress(a.address));
-      if (refused && !policy.allowPrivateAddresses) {
-        return callback(new PageFetchError(`${hostname} resolves to a private or loopback address (${refused.address}), which is not allowed`), '', 0);
-      }
-      if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);
-      return callback(null, list[0]!.address, list[0]!.family);
-    });
-  };
-}
+/** The knowledge plugin's wording of a refused address: shown to the API caller and stored on the page. */
+const refusedAddress: RefusedAddressError = (host, address, reason) =>
+  new PageFetchError(host === address ? `${host} is a private or loopback address, which is not allowed (${reason})` : `${host} resolves to a private or loopback address (${address}), which is not allowed (${reason})`);
 
 function parseUrl(raw: string): URL {
   let url: URL;
@@ -59,14 +42,11 @@ function parseUrl(raw: string): URL {
 }
 
 function request(url: URL, policy: FetchPolicy, signal: AbortSignal): Promise<IncomingMessage> {
-  // An IP literal never goes through DNS lookup, so it is checked here.
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  if (isIP(host) && isPrivateAddress(host) && !policy.allowPrivateAddresses) {
-    return Promise.reject(new PageFetchError(`${host} is a private or loopback address, which is not allowed`));
-  }
+  const refusedLiteral = policy.allowPrivateAddresses ? null : refusedHostLiteral(url, refusedAddress);
+  if (refusedLiteral) return Promise.reject(refusedLiteral);
   const client = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
-    const req = client.get(url, { lookup: guardedLookup(policy), signal, headers: { 'user-agent': 'adminjs-ai-usage knowledge-qa', accept: 'text/html,text/plain;q=0.9' } }, resolve);
+    const req = client.get(url, { ...(policy.allowPrivateAddresses ? {} : { lookup: publicOnlyLookup(refusedAddress) }), signal, headers: { 'user-agent': 'adminjs-ai-usage knowledge-qa', accept: 'text/html,text/plain;q=0.9' } }, resolve);
     req.on('error', reject);
   });
 }

@@ -58,6 +58,8 @@ export function createAdminRouter(
   router.post(admin.options.loginPath.slice(admin.options.rootPath.length) || '/login', freshSessionOnLogin);
   if (!hostAuthenticate) router.use(refreshSessionRole(User, admin.options.loginPath));
   router.use(guardAdminApi(admin));
+  // AdminJS's refresh-token route throws (no auth provider is configured) inside an async handler.
+  router.post('/refresh-token', (_req, res) => res.status(404).json({ error: 'not_found', message: 'no refresh-token route: the panel uses session login' }));
   router.use(adminJs);
   /** Stops the store's session pruning timer. */
   const close = () => store.close();

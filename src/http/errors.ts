@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 
-/** An error whose message is safe and useful to show the API caller, with its HTTP status. */
+/** An error whose message is safe and useful to show the caller, with its HTTP status. */
 export class HttpError extends Error {
   constructor(
     readonly status: number,
@@ -12,27 +12,57 @@ export class HttpError extends Error {
   }
 }
 
-/** JSON errors for /api: HttpError as given, malformed JSON as 400, anything else as a logged 500. */
-export function jsonErrorHandler(log: (message: string, error: unknown) => void) {
+type Log = (message: string, error: unknown) => void;
+
+/** What the caller is told about an error: HttpError as given, body-parser's 4xx as such, anything else an internal 500. */
+function answerFor(error: unknown): { status: number; message: string; details?: unknown } {
+  if (error instanceof HttpError) return { status: error.status, message: error.message, details: error.details };
+  const { status, type } = error as { status?: number; type?: string };
+  if (type === 'entity.parse.failed') return { status: 400, message: 'the request body is not valid JSON' };
+  if (type === 'entity.too.large') return { status: 413, message: 'the request body is too large' };
+  if (status && status >= 400 && status < 500) return { status, message: (error as Error).message };
+  return { status: 500, message: 'internal error' };
+}
+
+/**
+ * Answers an error; an internal one (500) is logged with its stack and shown without it. When
+ * the answer has already started (a stream failed midway) the connection is cut, so the client
+ * sees a truncated response rather than a complete-looking one.
+ */
+function handleError(log: Log, send: (req: Request, res: Response, answer: ReturnType<typeof answerFor>) => void) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction) => {
-    if (error instanceof HttpError) {
-      res.status(error.status).json({ error: error.message, ...(error.details ? { details: error.details } : {}) });
+    const answer = answerFor(error);
+    if (answer.status >= 500 || res.headersSent) log(`[HTTP_ERROR] ${req.method} ${req.originalUrl}`, error);
+    if (res.headersSent) {
+      res.destroy();
       return;
     }
-    const { status, type } = error as { status?: number; type?: string };
-    if (type === 'entity.parse.failed') {
-      res.status(400).json({ error: 'the request body is not valid JSON' });
-      return;
-    }
-    if (type === 'entity.too.large') {
-      res.status(413).json({ error: 'the request body is too large' });
-      return;
-    }
-    if (status && status >= 400 && status < 500) {
-      res.status(status).json({ error: (error as Error).message });
-      return;
-    }
-    log(`[HTTP_ERROR] ${req.method} ${req.originalUrl}`, error);
-    res.status(500).json({ error: 'internal error' });
+    send(req, res, answer);
   };
+}
+
+function sendJson(_req: Request, res: Response, { status, message, details }: ReturnType<typeof answerFor>): void {
+  res.status(status).json({ error: message, ...(details ? { details } : {}) });
+}
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function sendPage(req: Request, res: Response, answer: ReturnType<typeof answerFor>): void {
+  if (req.path.startsWith('/api/') || !req.accepts('html')) return sendJson(req, res, answer);
+  const back = escapeHtml(req.baseUrl || '/');
+  res
+    .status(answer.status)
+    .type('html')
+    .send(`<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Error ${answer.status}</title></head>
+<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 4rem auto; padding: 0 1rem"><h1>Error ${answer.status}</h1><p>${escapeHtml(answer.message)}</p><p><a href="${back}">Back to the panel</a></p></body></html>`);
+}
+
+/** JSON errors for /api: HttpError as given, malformed JSON as 400, anything else as a logged 500 without a stack. */
+export function jsonErrorHandler(log: Log) {
+  return handleError(log, sendJson);
+}
+
+/** The panel's errors: JSON for its API calls (and clients that do not take HTML), a small page otherwise; never a stack. */
+export function panelErrorHandler(log: Log) {
+  return handleError(log, sendPage);
 }

@@ -8,6 +8,7 @@ import { createPriceTable } from '../core/pricing.js';
 import { SectionRegistry } from '../core/sections.js';
 import { createTracker } from '../core/tracker.js';
 import { createGeminiFactory, resolveGeminiEndpoint } from '../gemini/index.js';
+import { routeAsyncErrorsToNext } from '../http/async-errors.js';
 import { NO_JOBS, startJobQueue } from '../jobs/job-queue.js';
 import type { Plugin, PluginContext } from '../plugin.js';
 import { createApiRouter } from './api-router.js';
@@ -40,6 +41,7 @@ function checkPlugins(plugins: readonly Plugin[], sections: SectionRegistry): vo
  * the AdminJS parts and the JSON API router, nothing mounted yet (see mountAiUsage).
  */
 export async function createAiUsage(options: AiUsageOptions = {}): Promise<AiUsage> {
+  routeAsyncErrorsToNext();
   const config = options.config ?? loadConfig();
   const logger = options.logger ?? consoleLogger;
   const plugins = options.plugins ?? [];

@@ -5,6 +5,7 @@ import { adminBundleFor } from '../admin/bundle/index.js';
 import { panelAdmin } from '../admin/create-admin.js';
 import { createExportRouter } from '../admin/export/index.js';
 import { createAdminRouter } from '../http/admin-router.js';
+import { panelErrorHandler } from '../http/errors.js';
 import type { AiUsage, AppLogger, PanelAuthenticate } from './types.js';
 
 export interface PanelOptions {
@@ -33,6 +34,7 @@ export async function createLedgerPanel(aiUsage: AiUsage, options: PanelOptions,
   const adminRouter = createAdminRouter(admin, aiUsage.core.User, sessionPool, config, componentsBundle, options.authenticate);
   // Streaming export downloads, behind the panel's session (the router above requires a login).
   adminRouter.router.use('/export', createExportRouter({ admin, databaseUrl: aiUsage.databaseUrl, logError: logger.error }).router);
+  adminRouter.router.use(panelErrorHandler(logger.error));
   return {
     admin,
     router: adminRouter.router,
