@@ -1,6 +1,6 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { normalizeEvent, type UsageEvent } from '../src/core/event.js';
-import { createPriceTable } from '../src/core/pricing.js';
+import { createPriceCatalog } from '../src/core/prices/catalog.js';
 import { SectionRegistry } from '../src/core/sections.js';
 import { createTracker } from '../src/core/tracker.js';
 import { startBenchServer, type BenchDatabase } from './support/bench-database.js';
@@ -53,8 +53,8 @@ async function lostUpdates(sequelize: Sequelize): Promise<number> {
 async function measure(db: BenchDatabase, pick: (users: number[], i: number) => number, naive: boolean) {
   const users = await seedUsers(db.sequelize);
   const sections = new SectionRegistry();
-  const pricing = createPriceTable();
-  const tracker = createTracker({ sequelize: db.sequelize, sections, pricing });
+  const prices = createPriceCatalog(db.sequelize);
+  const tracker = createTracker({ sequelize: db.sequelize, sections, prices });
   const createdAt = new Date();
   // Warm the pool and the plan cache so neither side pays connection set-up inside the timing.
   await Promise.all(Array.from({ length: CALLERS }, () => db.sequelize.query('SELECT 1')));
@@ -62,7 +62,8 @@ async function measure(db: BenchDatabase, pick: (users: number[], i: number) => 
     const input = event(pick(users, i), i, createdAt);
     if (!naive) return tracker.track(input);
     const normalized = normalizeEvent(input, sections);
-    return naiveTrack(db.sequelize, normalized, pricing.costUsd(normalized.modelName, normalized, normalized.createdAt));
+    const quote = (await prices.snapshot()).quote(normalized.modelName, normalized.serviceTier, normalized.createdAt, normalized);
+    return naiveTrack(db.sequelize, normalized, quote.costUsd);
   });
   return { perSecond, lost: await lostUpdates(db.sequelize) };
 }

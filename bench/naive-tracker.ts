@@ -11,9 +11,9 @@ export async function naiveTrack(sequelize: Sequelize, event: NormalizedEvent, c
   const select = (sql: string, bind: unknown[]) => sequelize.query<Record<string, string>>(sql, { bind, type: QueryTypes.SELECT });
   await sequelize.query(
     `INSERT INTO ai_usage_logs (id, user_id, section, model_name, prompt_tokens, completion_tokens, thoughts_tokens, cached_tokens,
-       total_tokens, response_time_ms, success, error_message, metadata, cost_usd, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
-    { bind: [event.id ?? randomUUID(), event.userId, event.section, event.modelName, event.promptTokens, event.completionTokens, event.thoughtsTokens, event.cachedTokens, event.totalTokens, event.responseTimeMs, event.success, event.errorMessage, event.metadataJson, costUsd, event.createdAt] },
+       total_tokens, response_time_ms, success, error_message, metadata, cost_usd, created_at, cost_status)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+    { bind: [event.id ?? randomUUID(), event.userId, event.section, event.modelName, event.promptTokens, event.completionTokens, event.thoughtsTokens, event.cachedTokens, event.totalTokens, event.responseTimeMs, event.success, event.errorMessage, event.metadataJson, costUsd, event.createdAt, costUsd === null ? 'unpriced' : 'priced'] },
   );
   const key = [event.userId, event.createdAt.toISOString().slice(0, 10), event.section, event.modelName];
   const find = () => select(`SELECT * FROM ai_usage_tracking WHERE user_id IS NOT DISTINCT FROM $1 AND date = $2 AND section = $3 AND model_name = $4`, key);

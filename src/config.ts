@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import type { ModelPrice } from './core/pricing.js';
 
 /** Application settings, read once from the environment (see README, Configuration). */
 export interface AppConfig {
@@ -11,8 +10,8 @@ export interface AppConfig {
   host: string;
   /** Signs the panel's session cookie. */
   sessionSecret: string;
-  /** Extra or replacement model prices (AI_USAGE_PRICING_FILE, a JSON array of ModelPrice). */
-  priceOverrides: ModelPrice[];
+  /** AI_USAGE_PRICING_FILE: prices upserted into ai_model_prices at startup (checked there, all or nothing). */
+  pricingFile?: { path: string; entries: unknown[] };
   /** Real Gemini API key; when absent the built-in simulator is used. */
   geminiApiKey?: string;
   /** Gemini-compatible endpoint (proxy, regional endpoint, simulator elsewhere). */
@@ -51,12 +50,14 @@ function flag(env: NodeJS.ProcessEnv, name: string): boolean {
   throw new ConfigError(`${name} must be true or false, got "${raw}"`);
 }
 
-function priceOverrides(path: string | undefined): ModelPrice[] {
-  if (!path) return [];
+/** The file's entries: a JSON array of prices, or an object with a `prices` array (the seed catalogue's shape). */
+function pricingFile(path: string | undefined): AppConfig['pricingFile'] {
+  if (!path) return undefined;
   try {
     const parsed = JSON.parse(readFileSync(path, 'utf8'));
-    if (!Array.isArray(parsed)) throw new Error('expected a JSON array of model prices');
-    return parsed as ModelPrice[];
+    const entries = Array.isArray(parsed) ? parsed : parsed?.prices;
+    if (!Array.isArray(entries)) throw new Error('expected a JSON array of model prices, or an object with a "prices" array');
+    return { path, entries };
   } catch (error) {
     throw new ConfigError(`AI_USAGE_PRICING_FILE ${path}: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -75,7 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     port: integer(env, 'PORT', 3000),
     host: env.HOST || '127.0.0.1',
     sessionSecret,
-    priceOverrides: priceOverrides(env.AI_USAGE_PRICING_FILE),
+    pricingFile: pricingFile(env.AI_USAGE_PRICING_FILE),
     geminiApiKey: env.GEMINI_API_KEY || undefined,
     geminiBaseUrl: env.GEMINI_BASE_URL || undefined,
     responseTime,

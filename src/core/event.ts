@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidEventError } from './errors.js';
 import { normalizeModelName } from './pricing.js';
+import { SERVICE_TIERS, type ServiceTier, type UsageDetails } from './prices/types.js';
 import type { SectionRegistry } from './sections.js';
 
 /** One AI request (attempt) as a caller reports it. Only `section` and `responseTimeMs` are required. */
@@ -20,8 +21,18 @@ export interface UsageEvent {
   thoughtsTokens?: number;
   /** Gemini cachedContentTokenCount, a part of promptTokens. */
   cachedTokens?: number;
+  /** Gemini toolUsePromptTokenCount: tool results fed back, billed as input, outside promptTokens. */
+  toolUsePromptTokens?: number;
   /** Gemini totalTokenCount; computed from the parts when absent. */
   totalTokens?: number;
+  /** Modality breakdown (promptTokensDetails, cacheTokensDetails, candidatesTokensDetails, toolUsePromptTokensDetails). */
+  usageDetails?: UsageDetails | null;
+  /** standard (default), flex, batch or priority: each has its own price. */
+  serviceTier?: ServiceTier;
+  /** Search queries run for grounding (groundingMetadata.webSearchQueries). */
+  groundingQueries?: number;
+  /** false: Gemini bills nothing for this attempt (it failed before any response); cost_status not_billed. */
+  billed?: boolean;
   responseTimeMs: number;
   /** Defaults to true. */
   success?: boolean;
@@ -42,6 +53,11 @@ export interface NormalizedEvent {
   thoughtsTokens: number;
   cachedTokens: number;
   totalTokens: number;
+  toolUsePromptTokens: number;
+  usageDetails: UsageDetails | null;
+  serviceTier: ServiceTier;
+  groundingQueries: number;
+  billed: boolean;
   responseTimeMs: number;
   success: boolean;
   errorMessage: string | null;
@@ -130,6 +146,33 @@ function errorMessage(value: unknown): string | null {
   return clean.length > MAX_ERROR_MESSAGE_CHARS ? `${clean.slice(0, MAX_ERROR_MESSAGE_CHARS)}… [truncated]` : clean;
 }
 
+const DETAIL_KINDS = ['prompt', 'cache', 'candidates', 'toolUse'] as const;
+const MODALITY = /^[A-Z_]{1,40}$/;
+
+/** The modality breakdown, checked: known kinds, modality names in Gemini's spelling, token counts. */
+function usageDetails(value: unknown): UsageDetails | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'object' || Array.isArray(value)) throw new InvalidEventError('usageDetails', 'must be an object');
+  const details: UsageDetails = {};
+  for (const [kind, counts] of Object.entries(value)) {
+    if (!(DETAIL_KINDS as readonly string[]).includes(kind)) throw new InvalidEventError('usageDetails', `has an unknown kind "${kind}" (${DETAIL_KINDS.join(', ')})`);
+    if (typeof counts !== 'object' || counts === null || Array.isArray(counts)) throw new InvalidEventError(`usageDetails.${kind}`, 'must map modalities to token counts');
+    const checked: Record<string, number> = {};
+    for (const [modality, tokens] of Object.entries(counts)) {
+      if (!MODALITY.test(modality)) throw new InvalidEventError(`usageDetails.${kind}`, `has an invalid modality "${modality}"`);
+      checked[modality] = count(`usageDetails.${kind}.${modality}`, tokens, MAX_TOKENS_PER_FIELD);
+    }
+    details[kind as (typeof DETAIL_KINDS)[number]] = checked;
+  }
+  return Object.keys(details).length > 0 ? details : null;
+}
+
+function serviceTier(value: unknown): ServiceTier {
+  if (value === undefined || value === null) return 'standard';
+  if (!SERVICE_TIERS.includes(value as ServiceTier)) throw new InvalidEventError('serviceTier', `must be one of ${SERVICE_TIERS.join(', ')}, got ${String(value)}`);
+  return value as ServiceTier;
+}
+
 /** Validates a caller's event and decides every column; throws InvalidEventError or UnknownSectionError. */
 export function normalizeEvent(event: UsageEvent, sections: SectionRegistry, now = new Date()): NormalizedEvent {
   if (typeof event !== 'object' || event === null) throw new InvalidEventError('event', 'must be an object');
@@ -154,10 +197,12 @@ export function normalizeEvent(event: UsageEvent, sections: SectionRegistry, now
   const completionTokens = count('completionTokens', event.completionTokens, MAX_TOKENS_PER_FIELD);
   const thoughtsTokens = count('thoughtsTokens', event.thoughtsTokens, MAX_TOKENS_PER_FIELD);
   const cachedTokens = count('cachedTokens', event.cachedTokens, MAX_TOKENS_PER_FIELD);
-  const parts = promptTokens + completionTokens + thoughtsTokens;
-  const totalTokens = event.totalTokens === undefined || event.totalTokens === null ? parts : count('totalTokens', event.totalTokens, 3 * MAX_TOKENS_PER_FIELD);
+  const toolUsePromptTokens = count('toolUsePromptTokens', event.toolUsePromptTokens, MAX_TOKENS_PER_FIELD);
+  const parts = promptTokens + toolUsePromptTokens + completionTokens + thoughtsTokens;
+  const totalTokens = event.totalTokens === undefined || event.totalTokens === null ? parts : count('totalTokens', event.totalTokens, 4 * MAX_TOKENS_PER_FIELD);
   if (cachedTokens > promptTokens) throw new InvalidEventError('cachedTokens', `${cachedTokens} exceeds promptTokens ${promptTokens}, which include them`);
-  if (totalTokens < parts) throw new InvalidEventError('totalTokens', `${totalTokens} is lower than prompt + completion + thoughts = ${parts}`);
+  if (totalTokens < parts) throw new InvalidEventError('totalTokens', `${totalTokens} is lower than prompt + tool use + completion + thoughts = ${parts}`);
+  if (event.billed !== undefined && typeof event.billed !== 'boolean') throw new InvalidEventError('billed', 'must be a boolean');
 
   if (event.responseTimeMs === undefined || event.responseTimeMs === null) throw new InvalidEventError('responseTimeMs', 'is required');
   const responseTimeMs = count('responseTimeMs', event.responseTimeMs, MAX_RESPONSE_TIME_MS);
@@ -174,6 +219,11 @@ export function normalizeEvent(event: UsageEvent, sections: SectionRegistry, now
     thoughtsTokens,
     cachedTokens,
     totalTokens,
+    toolUsePromptTokens,
+    usageDetails: usageDetails(event.usageDetails),
+    serviceTier: serviceTier(event.serviceTier),
+    groundingQueries: count('groundingQueries', event.groundingQueries, MAX_TOKENS_PER_FIELD),
+    billed: event.billed ?? true,
     responseTimeMs,
     success: event.success ?? true,
     errorMessage: errorMessage(event.errorMessage),

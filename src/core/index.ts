@@ -1,6 +1,7 @@
 export * from './errors.js';
 export * from './sections.js';
 export * from './pricing.js';
+export * from './prices/index.js';
 export * from './event.js';
 export * from './tracker.js';
 export * from './database.js';

@@ -12,33 +12,38 @@
 const LOG_CONFLICT_TARGET = '(id)';
 const AGGREGATE_CONFLICT_TARGET = '(user_id, date, section, model_name)';
 
-const SUMMED_COLUMNS = [
-  'request_count',
-  'success_count',
-  'failure_count',
-  'prompt_tokens',
-  'completion_tokens',
-  'thoughts_tokens',
-  'cached_tokens',
-  'total_tokens',
-  'total_response_time_ms',
-  'cost_usd',
-] as const;
+/** Each aggregate column and what one log row adds to it: aggregate == sum(logs) for every one. */
+const SUMMED: readonly (readonly [column: string, fromLog: string])[] = [
+  ['request_count', '1'],
+  ['success_count', 'success::int'],
+  ['failure_count', '(NOT success)::int'],
+  ['unpriced_request_count', "(cost_status = 'unpriced')::int"],
+  ['prompt_tokens', 'prompt_tokens'],
+  ['completion_tokens', 'completion_tokens'],
+  ['thoughts_tokens', 'thoughts_tokens'],
+  ['cached_tokens', 'cached_tokens'],
+  ['tool_use_prompt_tokens', 'tool_use_prompt_tokens'],
+  ['total_tokens', 'total_tokens'],
+  ['grounding_queries', 'grounding_queries'],
+  ['total_response_time_ms', 'response_time_ms'],
+  // An unpriced row adds no money: it is counted in unpriced_request_count until repriced.
+  ['cost_usd', 'COALESCE(cost_usd, 0)'],
+];
 
 export const RECORD_EVENT_SQL = `
 WITH log AS (
   INSERT INTO ai_usage_logs (id, user_id, section, model_name, prompt_tokens, completion_tokens, thoughts_tokens,
-    cached_tokens, total_tokens, response_time_ms, success, error_message, metadata, cost_usd, created_at)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14::numeric, $15)
+    cached_tokens, total_tokens, response_time_ms, success, error_message, metadata, cost_usd, created_at,
+    cost_status, tool_use_prompt_tokens, grounding_queries, service_tier, usage_details, price_id)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14::numeric, $15, $16, $17, $18, $19, $20::jsonb, $21)
   ON CONFLICT ${LOG_CONFLICT_TARGET} DO NOTHING
   RETURNING *
 ), aggregate AS (
-  INSERT INTO ai_usage_tracking AS t (user_id, date, section, model_name, ${SUMMED_COLUMNS.join(', ')})
-  SELECT user_id, (created_at AT TIME ZONE 'UTC')::date, section, model_name, 1, success::int, (NOT success)::int,
-    prompt_tokens, completion_tokens, thoughts_tokens, cached_tokens, total_tokens, response_time_ms, COALESCE(cost_usd, 0)
+  INSERT INTO ai_usage_tracking AS t (user_id, date, section, model_name, ${SUMMED.map(([column]) => column).join(', ')})
+  SELECT user_id, (created_at AT TIME ZONE 'UTC')::date, section, model_name, ${SUMMED.map(([, fromLog]) => fromLog).join(', ')}
   FROM log
   ON CONFLICT ${AGGREGATE_CONFLICT_TARGET} DO UPDATE SET
-    ${SUMMED_COLUMNS.map((c) => `${c} = t.${c} + excluded.${c}`).join(',\n    ')},
+    ${SUMMED.map(([column]) => `${column} = t.${column} + excluded.${column}`).join(',\n    ')},
     updated_at = now()
   RETURNING t.id
 ), billing AS (

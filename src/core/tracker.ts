@@ -2,7 +2,8 @@ import { inspect } from 'node:util';
 import type { Sequelize, Transaction } from 'sequelize';
 import { TrackingError, TrackingStorageError, UnknownUserError } from './errors.js';
 import { normalizeEvent, type NormalizedEvent, type UsageEvent } from './event.js';
-import { createPriceTable, type PriceTable } from './pricing.js';
+import { createPriceCatalog, type PriceCatalog } from './prices/catalog.js';
+import type { CostQuote, CostStatus } from './prices/types.js';
 import { runRecordStatement, type RecordRow } from './record-event-statement.js';
 import { SectionRegistry } from './sections.js';
 
@@ -15,8 +16,8 @@ export interface TrackerOptions {
   sequelize: Sequelize;
   /** Defaults to a registry of the ten built-in sections. */
   sections?: SectionRegistry;
-  /** Defaults to the built-in Gemini price table. */
-  pricing?: PriceTable;
+  /** Prices from ai_model_prices; defaults to a catalogue over `sequelize` that rereads the table every 2 s. */
+  prices?: PriceCatalog;
   /** Where [TRACK_ERROR] and [TRACK_WARNING] lines go; defaults to the console. */
   logger?: TrackerLogger;
 }
@@ -25,7 +26,9 @@ export interface TrackResult {
   /** `duplicate`: an event with this id was already recorded, and nothing changed. */
   status: 'recorded' | 'duplicate';
   id: string;
+  /** null exactly when costStatus is `unpriced`. */
   costUsd: string | null;
+  costStatus: CostStatus;
   warnings: string[];
   /** The subscription debited, when the user had one active at createdAt. */
   subscription?: { id: number; tokensUsed: number; tokenQuota: number; overQuota: boolean };
@@ -40,7 +43,7 @@ export interface TrackOptions {
 
 export interface Tracker {
   readonly sections: SectionRegistry;
-  readonly pricing: PriceTable;
+  readonly prices: PriceCatalog;
   /** Validates and records one event in one statement; throws a TrackingError subclass on any failure. */
   track(event: UsageEvent, options?: TrackOptions): Promise<TrackResult>;
   /** Like track, but never throws: failures are logged as [TRACK_ERROR] with the whole event and returned. */
@@ -70,7 +73,7 @@ function pgConstraint(error: unknown): string | undefined {
   return e?.constraint ?? e?.parent?.constraint;
 }
 
-function bindValues(event: NormalizedEvent, costUsd: string | null): unknown[] {
+function bindValues(event: NormalizedEvent, quote: CostQuote): unknown[] {
   return [
     event.id,
     event.userId,
@@ -85,21 +88,27 @@ function bindValues(event: NormalizedEvent, costUsd: string | null): unknown[] {
     event.success,
     event.errorMessage,
     event.metadataJson,
-    costUsd,
+    quote.costUsd,
     event.createdAt,
+    quote.status,
+    event.toolUsePromptTokens,
+    event.groundingQueries,
+    event.serviceTier,
+    event.usageDetails === null ? null : JSON.stringify(event.usageDetails),
+    quote.priceId,
   ];
 }
 
 export function createTracker(options: TrackerOptions): Tracker {
   const { sequelize } = options;
   const sections = options.sections ?? new SectionRegistry();
-  const pricing = options.pricing ?? createPriceTable();
+  const prices = options.prices ?? createPriceCatalog(sequelize);
   const logger = options.logger ?? consoleLogger;
 
-  async function write(event: NormalizedEvent, costUsd: string | null, transaction?: Transaction): Promise<RecordRow> {
+  async function write(event: NormalizedEvent, quote: CostQuote, transaction?: Transaction): Promise<RecordRow> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await runRecordStatement(sequelize, bindValues(event, costUsd), transaction);
+        return await runRecordStatement(sequelize, bindValues(event, quote), transaction);
       } catch (error) {
         if (pgCode(error) === '23503' && pgConstraint(error) === 'ai_usage_logs_user_id_fkey' && event.userId !== null) {
           throw new UnknownUserError(event.userId);
@@ -111,17 +120,26 @@ export function createTracker(options: TrackerOptions): Tracker {
     }
   }
 
+  async function quoteOf(event: NormalizedEvent): Promise<CostQuote> {
+    if (!event.billed) return { status: 'not_billed', costUsd: '0', priceId: null };
+    try {
+      return (await prices.snapshot()).quote(event.modelName, event.serviceTier, event.createdAt, event);
+    } catch (error) {
+      throw new TrackingStorageError(error);
+    }
+  }
+
   async function track(input: UsageEvent, trackOptions: TrackOptions = {}): Promise<TrackResult> {
     const event = normalizeEvent(input, sections);
     const warnings: string[] = [];
-    const costUsd = pricing.costUsd(event.modelName, event, event.createdAt);
-    if (costUsd === null) {
-      const warning = `no price for model "${event.modelName}": cost_usd recorded as null`;
+    const quote = await quoteOf(event);
+    if (quote.status === 'unpriced') {
+      const warning = `no ${event.serviceTier} price for model "${event.modelName}" on ${event.createdAt.toISOString().slice(0, 10)}: recorded as unpriced (cost null) until repriced`;
       warnings.push(warning);
       logger.warn(`[TRACK_WARNING] ${warning}`, { event: input });
     }
-    const row = await write(event, costUsd, trackOptions.transaction);
-    const result: TrackResult = { status: row.inserted === 1 ? 'recorded' : 'duplicate', id: event.id, costUsd, warnings };
+    const row = await write(event, quote, trackOptions.transaction);
+    const result: TrackResult = { status: row.inserted === 1 ? 'recorded' : 'duplicate', id: event.id, costUsd: quote.costUsd, costStatus: quote.status, warnings };
     if (row.subscription_id !== null) {
       const tokensUsed = Number(row.tokens_used);
       const tokenQuota = Number(row.token_quota);
@@ -151,5 +169,5 @@ export function createTracker(options: TrackerOptions): Tracker {
     }
   }
 
-  return { sections, pricing, track, trackSafe };
+  return { sections, prices, track, trackSafe };
 }

@@ -4,7 +4,8 @@ import { ledgerAdminParts } from '../admin/create-admin.js';
 import { loadConfig } from '../config.js';
 import { createMigrator } from '../core/migrator.js';
 import { defineCoreModels } from '../core/models/index.js';
-import { createPriceTable } from '../core/pricing.js';
+import { createPriceCatalog } from '../core/prices/catalog.js';
+import { upsertPrices } from '../core/prices/store.js';
 import { SectionRegistry } from '../core/sections.js';
 import { createTracker } from '../core/tracker.js';
 import { createGeminiFactory, resolveGeminiEndpoint } from '../gemini/index.js';
@@ -55,7 +56,8 @@ export async function createAiUsage(options: AiUsageOptions = {}): Promise<AiUsa
     await createMigrator(sequelize, plugins.flatMap((p) => (p.migrations ? [p.migrations] : []))).up();
   }
   const core = defineCoreModels(sequelize);
-  const tracker = createTracker({ sequelize, sections, pricing: createPriceTable(config.priceOverrides) });
+  if (config.pricingFile) await upsertPrices(sequelize, config.pricingFile.entries, `AI_USAGE_PRICING_FILE ${config.pricingFile.path}`);
+  const tracker = createTracker({ sequelize, sections, prices: createPriceCatalog(sequelize) });
   const runningJobs = plugins.some((p) => p.jobs) ? await startJobQueue(database.url, (error) => logger.error('[JOBS] pg-boss error', error)) : undefined;
   const jobs = runningJobs ?? NO_JOBS;
   const geminiEndpoint = options.gemini ?? (await resolveGeminiEndpoint({ apiKey: config.geminiApiKey, baseUrl: config.geminiBaseUrl }));

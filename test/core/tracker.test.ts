@@ -96,10 +96,11 @@ describe('track', () => {
     expect(rows).toEqual([{ request_count: '3' }]);
   });
 
-  it('records an unknown model with a null cost and a warning', async () => {
+  it('records an unknown model as unpriced: a null cost, counted in the aggregate, and a warning', async () => {
     const result = await tracker.track(base({ modelName: 'gemini-9-ultra' }));
     expect(result.costUsd).toBeNull();
-    expect(result.warnings).toEqual(['no price for model "gemini-9-ultra": cost_usd recorded as null']);
+    expect(result.costStatus).toBe('unpriced');
+    expect(result.warnings).toEqual([expect.stringMatching(/^no standard price for model "gemini-9-ultra" on \d{4}-\d{2}-\d{2}: recorded as unpriced \(cost null\) until repriced$/)]);
     expect(lines).toEqual([expect.objectContaining({ level: 'warn', message: expect.stringContaining('[TRACK_WARNING]') })]);
     const log = await one<{ cost_usd: string | null }>(db.sequelize, 'SELECT cost_usd FROM ai_usage_logs WHERE id = $1', [result.id]);
     expect(log.cost_usd).toBeNull();
@@ -154,7 +155,7 @@ describe('validation', () => {
     ['fractional time', { responseTimeMs: 12.7 }, 'responseTimeMs: must be a whole number'],
     ['absurd time', { responseTimeMs: 86_400_000 }, 'responseTimeMs: 86400000 exceeds the limit'],
     ['missing time', { responseTimeMs: undefined }, 'responseTimeMs: is required'],
-    ['total lower than its parts', { totalTokens: 100 }, 'totalTokens: 100 is lower than prompt + completion + thoughts = 230'],
+    ['total lower than its parts', { totalTokens: 100 }, 'totalTokens: 100 is lower than prompt + tool use + completion + thoughts = 230'],
     ['cached above prompt', { cachedTokens: 151 }, 'cachedTokens: 151 exceeds promptTokens 150'],
     ['bad id', { id: 'abc' }, 'id: must be a uuid'],
     ['bad user id', { userId: -3 }, 'userId: must be a positive integer or null'],

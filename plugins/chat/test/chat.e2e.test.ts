@@ -1,10 +1,8 @@
-import { createPriceTable } from '../../../src/core/pricing.js';
 import { aggregateMismatches } from '../../../test/support/fixtures.js';
 import { startPluginApp, usageRows, type PluginApp } from '../../../test/support/plugin-app.js';
 import { chatPlugin } from '../index.js';
 
 let t: PluginApp;
-const prices = createPriceTable();
 
 beforeAll(async () => {
   t = await startPluginApp([chatPlugin({ summarizeAfterMessages: 4, keepRecentMessages: 2 })]);
@@ -18,11 +16,14 @@ async function conversation(): Promise<string> {
   return created.body.id;
 }
 
-/** Tokens add up and the cost is the price table's, for the row's own model and tokens. */
-function expectConsistentUsage(row: Record<string, any>) {
+/** Tokens add up and the cost is the price catalogue's, for the row's own model, day and tokens. */
+async function expectConsistentUsage(row: Record<string, any>) {
   expect(row.prompt_tokens).toBeGreaterThan(0);
   expect(row.total_tokens).toBe(row.prompt_tokens + row.completion_tokens + row.thoughts_tokens);
-  expect(row.cost_usd).toBe(prices.costUsd(row.model_name, { promptTokens: row.prompt_tokens, cachedTokens: row.cached_tokens, completionTokens: row.completion_tokens, thoughtsTokens: row.thoughts_tokens }, new Date()));
+  const usage = { promptTokens: row.prompt_tokens, cachedTokens: row.cached_tokens, completionTokens: row.completion_tokens, thoughtsTokens: row.thoughts_tokens, toolUsePromptTokens: 0, groundingQueries: 0, usageDetails: row.usage_details };
+  const quote = (await t.app.tracker.prices.snapshot()).quote(row.model_name, 'standard', new Date(row.created_at), usage);
+  expect(quote.status).toBe('priced');
+  expect(row).toMatchObject({ cost_usd: quote.costUsd, cost_status: 'priced', price_id: quote.priceId });
 }
 
 it('answers a message, keeps the history, and records exactly one chat row with conversation and message ids', async () => {
@@ -38,7 +39,7 @@ it('answers a message, keeps the history, and records exactly one chat row with 
     user_id: t.userId, section: 'chat', model_name: 'gemini-2.5-flash', success: true, error_message: null,
     metadata: expect.objectContaining({ conversation_id: id, message_id: sent.body.reply.id, operation: 'generateContent', attempt: 1, usage_source: 'response', finish_reason: 'STOP' }),
   });
-  expectConsistentUsage(rows[0]!);
+  await expectConsistentUsage(rows[0]!);
 
   const history = await t.api('GET', `/chat/conversations/${id}`);
   expect(history.body.messages.map((m: { role: string }) => m.role)).toEqual(['user', 'model']);
@@ -59,7 +60,7 @@ it('summarises older messages under session_memory once the history passes the t
   expect(rows.map((r) => r.section)).toEqual(['chat', 'chat', 'session_memory', 'chat']);
   expect(rows[2]).toMatchObject({ model_name: 'gemini-2.5-flash-lite', success: true, metadata: expect.objectContaining({ summarized_messages: 3, summarized_through: 3 }) });
   expect(rows[3]!.metadata).toMatchObject({ summarized: true, history_messages: 2 });
-  expectConsistentUsage(rows[2]!);
+  await expectConsistentUsage(rows[2]!);
 });
 
 it.each([

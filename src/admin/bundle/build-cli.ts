@@ -3,7 +3,6 @@ import path from 'node:path';
 import { loadConfig } from '../../config.js';
 import { createSequelize } from '../../core/database.js';
 import { defineCoreModels } from '../../core/models/index.js';
-import { createPriceTable } from '../../core/pricing.js';
 import { SectionRegistry } from '../../core/sections.js';
 import { createTracker } from '../../core/tracker.js';
 import { createGeminiFactory } from '../../gemini/index.js';
@@ -27,7 +26,7 @@ async function main(): Promise<void> {
   for (const plugin of BUILTIN_PLUGINS) for (const section of plugin.sections ?? []) sections.register(section);
   const sequelize = createSequelize('postgres://build:build@127.0.0.1:9/never-connected');
   const core = defineCoreModels(sequelize);
-  const tracker = createTracker({ sequelize, sections, pricing: createPriceTable(config.priceOverrides) });
+  const tracker = createTracker({ sequelize, sections });
   const gemini = createGeminiFactory({ tracker, apiKey: 'build-time-only', baseUrl: 'http://127.0.0.1:9' });
   const componentLoader = new ComponentLoader();
   const base: PluginContext = { sequelize, tracker, core, componentLoader, config, jobs: NO_JOBS, gemini };

@@ -15,8 +15,16 @@ export interface AIUsageLogAttributes extends Model<InferAttributes<AIUsageLogAt
   success: boolean;
   errorMessage: string | null;
   metadata: Record<string, unknown>;
-  /** Exact decimal string; null when the model had no price. */
+  /** Exact decimal string; null exactly when costStatus is `unpriced`. */
   costUsd: string | null;
+  costStatus: 'priced' | 'unpriced' | 'not_billed';
+  toolUsePromptTokens: number;
+  groundingQueries: number;
+  serviceTier: 'standard' | 'flex' | 'batch' | 'priority';
+  /** Token counts by modality: { prompt, cache, candidates, toolUse } each { TEXT: n, AUDIO: n, ... }. */
+  usageDetails: Record<string, Record<string, number>> | null;
+  /** The ai_model_prices row the cost was computed with. */
+  priceId: number | null;
   createdAt: Date;
 }
 
@@ -40,6 +48,12 @@ export function defineAIUsageLog(sequelize: Sequelize): AIUsageLogModel {
       errorMessage: { type: DataTypes.TEXT, allowNull: true },
       metadata: { type: DataTypes.JSONB, allowNull: false },
       costUsd: { type: DataTypes.DECIMAL, allowNull: true },
+      costStatus: { type: DataTypes.TEXT, allowNull: false },
+      toolUsePromptTokens: { type: DataTypes.INTEGER, allowNull: false },
+      groundingQueries: { type: DataTypes.INTEGER, allowNull: false },
+      serviceTier: { type: DataTypes.TEXT, allowNull: false },
+      usageDetails: { type: DataTypes.JSONB, allowNull: true },
+      priceId: { type: DataTypes.INTEGER, allowNull: true },
       createdAt: { type: DataTypes.DATE, allowNull: false },
     },
     { tableName: 'ai_usage_logs', underscored: true, updatedAt: false },

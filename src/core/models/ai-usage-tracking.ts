@@ -11,10 +11,14 @@ export interface AIUsageTrackingAttributes extends Model<InferAttributes<AIUsage
   requestCount: string;
   successCount: string;
   failureCount: string;
+  /** Requests recorded without a price (cost null): their money is not in costUsd until repriced. */
+  unpricedRequestCount: string;
   promptTokens: string;
   completionTokens: string;
   thoughtsTokens: string;
   cachedTokens: string;
+  toolUsePromptTokens: string;
+  groundingQueries: string;
   totalTokens: string;
   totalResponseTimeMs: string;
   costUsd: string;
@@ -38,10 +42,13 @@ export function defineAIUsageTracking(sequelize: Sequelize): AIUsageTrackingMode
       requestCount: sum(),
       successCount: sum(),
       failureCount: sum(),
+      unpricedRequestCount: sum(),
       promptTokens: sum(),
       completionTokens: sum(),
       thoughtsTokens: sum(),
       cachedTokens: sum(),
+      toolUsePromptTokens: sum(),
+      groundingQueries: sum(),
       totalTokens: sum(),
       totalResponseTimeMs: sum(),
       costUsd: { type: DataTypes.DECIMAL, allowNull: false },

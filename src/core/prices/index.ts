@@ -1,0 +1,7 @@
+export * from './types.js';
+export * from './money.js';
+export * from './cost.js';
+export * from './snapshot.js';
+export * from './catalog.js';
+export * from './validate.js';
+export * from './store.js';
