@@ -110,6 +110,15 @@ async function up(queryInterface) {
       ADD COLUMN price_id integer REFERENCES ai_model_prices (id) ON DELETE RESTRICT`);
   await q("UPDATE ai_usage_logs SET cost_status = 'unpriced' WHERE cost_usd IS NULL");
   await q('ALTER TABLE ai_usage_logs ALTER COLUMN cost_status DROP DEFAULT');
+  // Plain-SQL writers that predate cost_status (imports, other tools) still insert: a row without a
+  // status gets the one its cost implies. WHEN keeps the function off the tracker's path, which sets it.
+  await q(`CREATE FUNCTION ai_usage_logs_default_cost_status() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      NEW.cost_status := CASE WHEN NEW.cost_usd IS NULL THEN 'unpriced' ELSE 'priced' END;
+      RETURN NEW;
+    END $$`);
+  await q(`CREATE TRIGGER ai_usage_logs_default_cost_status BEFORE INSERT ON ai_usage_logs
+    FOR EACH ROW WHEN (NEW.cost_status IS NULL) EXECUTE FUNCTION ai_usage_logs_default_cost_status()`);
   await q(`ALTER TABLE ai_usage_logs ADD CONSTRAINT ai_usage_logs_cost_status_cost
     CHECK ((cost_status = 'unpriced') = (cost_usd IS NULL))`);
   await q("CREATE INDEX ai_usage_logs_unpriced_idx ON ai_usage_logs (model_name, created_at) WHERE cost_status = 'unpriced'");
@@ -152,6 +161,8 @@ async function down(queryInterface) {
   const q = (sql) => queryInterface.sequelize.query(sql);
   await q('DROP TABLE IF EXISTS ai_cost_audit');
   await q('ALTER TABLE ai_usage_tracking DROP COLUMN unpriced_request_count, DROP COLUMN tool_use_prompt_tokens, DROP COLUMN grounding_queries');
+  await q('DROP TRIGGER IF EXISTS ai_usage_logs_default_cost_status ON ai_usage_logs');
+  await q('DROP FUNCTION IF EXISTS ai_usage_logs_default_cost_status()');
   await q(`ALTER TABLE ai_usage_logs DROP COLUMN cost_status, DROP COLUMN tool_use_prompt_tokens, DROP COLUMN grounding_queries,
     DROP COLUMN service_tier, DROP COLUMN usage_details, DROP COLUMN price_id`);
   await q('DROP TABLE IF EXISTS ai_model_prices');

@@ -78,6 +78,14 @@ describe('cost_status', () => {
   });
 });
 
+it('gives a row inserted by plain SQL without a status the one its cost implies', async () => {
+  await db.sequelize.query(`INSERT INTO ai_usage_logs (id, section, model_name, response_time_ms, success, cost_usd)
+    VALUES ('00000000-0000-4000-8000-000000000001', 'chat', 'x', 1, true, NULL), ('00000000-0000-4000-8000-000000000002', 'chat', 'x', 1, true, 0.5)`);
+  const rows = await db.sequelize.query("SELECT cost_status FROM ai_usage_logs WHERE model_name = 'x' ORDER BY id", { type: 'SELECT' as never });
+  expect(rows).toEqual([{ cost_status: 'unpriced' }, { cost_status: 'priced' }]);
+  await db.sequelize.query("DELETE FROM ai_usage_logs WHERE model_name = 'x'");
+});
+
 describe('the price cache', () => {
   it('notices a price added in the table without a restart', async () => {
     const fresh = createTracker({ sequelize: db.sequelize, logger: quiet, prices: createPriceCatalog(db.sequelize, { refreshMs: 0 }) });
