@@ -4,6 +4,7 @@ import type { Sequelize } from 'sequelize';
 import type { AppConfig } from './config.js';
 import { loadConfig } from './config.js';
 import type { CoreModels } from './core/models/index.js';
+import type { HealthReport } from './core/spool/index.js';
 import type { Tracker } from './core/tracker.js';
 import type { GeminiEndpoint, GeminiFactory } from './gemini/index.js';
 import type { JobQueue } from './jobs/job-queue.js';
@@ -39,9 +40,14 @@ export interface App {
   geminiEndpoint: GeminiEndpoint;
   /** Each plugin's context with its models, in registration order. */
   plugins: { plugin: Plugin; context: PluginModelsContext }[];
+  /** Spool depth, oldest spooled event, dead letters, last drain: what /health returns. */
+  health(): Promise<HealthReport>;
   listen(port?: number, host?: string): Promise<Server>;
-  /** Stops the server (if listening), jobs, sessions and database pools. */
-  close(): Promise<void>;
+  /**
+   * Stops the server (if listening) and jobs, replays what the spool holds for up to `flushMs`
+   * (default 5000) while the database is up, leaves the rest spooled, closes sessions and pools.
+   */
+  close(options?: { flushMs?: number }): Promise<void>;
 }
 
 const PANEL_PATH = '/admin';
@@ -52,11 +58,15 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   const app = express();
   app.disable('x-powered-by');
   if (config.production) app.set('trust proxy', 1);
-  app.get('/health', (_req, res) => {
-    res.json({ status: 'ok' });
+  let ledger: Awaited<ReturnType<typeof mountAiUsage>> | undefined;
+  app.get('/health', (_req, res, next) => {
+    ledger!
+      .health()
+      .then((report) => res.status(report.status === 'spool_full' ? 503 : 200).json(report))
+      .catch(next);
   });
   app.get('/', (_req, res) => res.redirect(PANEL_PATH));
-  const ledger = await mountAiUsage(app, { ...options, config, panel: { path: PANEL_PATH }, api: { path: '/api' } });
+  ledger = await mountAiUsage(app, { ...options, config, panel: { path: PANEL_PATH }, api: { path: '/api' } });
 
   let server: Server | undefined;
   return {
@@ -69,6 +79,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     gemini: ledger.gemini,
     geminiEndpoint: ledger.geminiEndpoint,
     plugins: ledger.plugins,
+    health: ledger.health,
     listen(port = config.port, host = config.host) {
       return new Promise((resolve, reject) => {
         const listening = app.listen(port, host, () => resolve(listening));
@@ -76,9 +87,9 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
         server = listening;
       });
     },
-    async close() {
+    async close(closeOptions) {
       if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
-      await ledger.close();
+      await ledger!.close(closeOptions);
     },
   };
 }

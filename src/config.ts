@@ -1,4 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PROJECT_ROOT } from './runtime/config.js';
 
 /** Application settings, read once from the environment (see README, Configuration). */
 export interface AppConfig {
@@ -27,6 +30,17 @@ export interface AppConfig {
   adminBundle: 'startup' | 'on-demand' | 'prebuilt';
   /** Whether end users see money on /usage and in GET /api/usage (USAGE_SHOW_COST=true); tokens are always shown. */
   usageShowCost: boolean;
+  /** The durable spool behind trackSafe while the database is down (see README, Reliability). */
+  spool: {
+    /** AI_USAGE_SPOOL_DIR; default `.data/spool` (a temporary directory under NODE_ENV=test). */
+    dir: string;
+    /** AI_USAGE_SPOOL_MAX_MB (default 512), in bytes: past it trackSafe fails with SPOOL_FULL. */
+    maxBytes: number;
+    /** AI_USAGE_SPOOL_MAX_ATTEMPTS (default 5): failed replays of an event before it becomes a dead letter. */
+    maxAttempts: number;
+    /** AI_USAGE_SPOOL_WRITE_TIMEOUT_MS (default 5000): how long trackSafe waits for the database before spooling. */
+    writeTimeoutMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -83,5 +97,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     geminiRetry: { attempts: Math.max(1, integer(env, 'GEMINI_RETRY_ATTEMPTS', 3)), initialDelayMs: integer(env, 'GEMINI_RETRY_DELAY_MS', 1000) },
     adminBundle: env.ADMIN_JS_SKIP_BUNDLE === 'true' ? 'prebuilt' : env.NODE_ENV === 'test' ? 'on-demand' : 'startup',
     usageShowCost: flag(env, 'USAGE_SHOW_COST'),
+    spool: {
+      dir: env.AI_USAGE_SPOOL_DIR || (env.NODE_ENV === 'test' ? path.join(tmpdir(), 'adminjs-ai-usage-spool') : path.join(PROJECT_ROOT, '.data', 'spool')),
+      maxBytes: Math.max(1, integer(env, 'AI_USAGE_SPOOL_MAX_MB', 512)) * 1024 * 1024,
+      maxAttempts: Math.max(1, integer(env, 'AI_USAGE_SPOOL_MAX_ATTEMPTS', 5)),
+      writeTimeoutMs: Math.max(1, integer(env, 'AI_USAGE_SPOOL_WRITE_TIMEOUT_MS', 5000)),
+    },
   };
 }

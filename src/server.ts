@@ -2,6 +2,7 @@ import { createApp } from './app.js';
 import { loadConfig } from './config.js';
 import { BUILTIN_PLUGINS } from './runtime/builtin-plugins.js';
 import { resolveDatabase } from './runtime/database-url.js';
+import { takeOverShutdownSignals } from './runtime/embedded-postgres.js';
 import { needsDemoSeed, seedDemo } from '../seeders/demo.js';
 
 const log = (message: string) => console.log(`[ai-usage] ${message}`);
@@ -33,20 +34,32 @@ async function main(): Promise<void> {
   log(`Admin panel: ${url}`);
   log(`Login: admin@example.com / ${process.env.ADMIN_PASSWORD ? '(ADMIN_PASSWORD)' : 'admin-demo-password'} (demo data only; change it)`);
 
+  // Stop accepting, replay what the spool holds while the database is up, leave the rest spooled
+  // for the next start, and only then stop the embedded database.
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log(`${signal}: shutting down ...`);
+    log(`${signal}: shutting down (no new requests; flushing the event spool) ...`);
+    const force = setTimeout(() => {
+      log('shutdown took over 30 s; exiting now (spooled events stay on disk).');
+      process.exit(1);
+    }, 30_000);
+    force.unref();
+    let code = 0;
     try {
-      await app.close();
+      await app.close({ flushMs: 10_000 });
       await database.stop?.();
+    } catch (error) {
+      code = 1;
+      console.error(`[ai-usage] shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
-      process.exit(0);
+      log('Stopped.');
+      process.exit(code);
     }
   };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  takeOverShutdownSignals();
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(signal));
 }
 
 main().catch((error) => {

@@ -46,3 +46,10 @@ export class TrackingStorageError extends TrackingError {
     });
   }
 }
+
+/** The spool reached AI_USAGE_SPOOL_MAX_MB (or its disk is full) while the database was down: the event was not stored. */
+export class SpoolFullError extends TrackingError {
+  constructor(message: string) {
+    super('SPOOL_FULL', message);
+  }
+}

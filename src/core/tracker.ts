@@ -6,6 +6,7 @@ import { createPriceCatalog, type PriceCatalog } from './prices/catalog.js';
 import type { CostQuote, CostStatus } from './prices/types.js';
 import { runRecordStatement, type RecordRow } from './record-event-statement.js';
 import { SectionRegistry } from './sections.js';
+import { recordOrSpool } from './spool/record-or-spool.js';
 
 export interface TrackerLogger {
   warn(message: string, details: Record<string, unknown>): void;
@@ -20,6 +21,25 @@ export interface TrackerOptions {
   prices?: PriceCatalog;
   /** Where [TRACK_ERROR] and [TRACK_WARNING] lines go; defaults to the console. */
   logger?: TrackerLogger;
+  /** Where trackSafe keeps events while the database cannot take them (src/core/spool); without one they fail. */
+  spool?: TrackerSpool;
+}
+
+/** A validated event and, once known, its price: what a spooled event replays, unchanged. */
+export interface PreparedEvent {
+  event: NormalizedEvent;
+  /** null when the prices could not be read (the database was down): priced at replay, by the same createdAt. */
+  quote: CostQuote | null;
+}
+
+/** The spool as the tracker sees it (EventSpool implements it). */
+export interface TrackerSpool {
+  /** True while the database is known to be down: trackSafe spools at once instead of waiting for it. */
+  readonly outage: boolean;
+  /** How long trackSafe waits for the database before spooling. */
+  readonly writeTimeoutMs: number;
+  /** Stores the event durably, `reason` being why the database could not; rejects (SpoolFullError) when it cannot. */
+  append(prepared: PreparedEvent, reason: string): Promise<void>;
 }
 
 export interface TrackResult {
@@ -34,7 +54,16 @@ export interface TrackResult {
   subscription?: { id: number; tokensUsed: number; tokenQuota: number; overQuota: boolean };
 }
 
-export type SafeTrackResult = ({ ok: true } & TrackResult) | { ok: false; status: 'failed'; error: TrackingError };
+/** The database could not take the event now; it is in the durable spool and the drainer will record it. */
+export interface SpooledResult {
+  status: 'spooled';
+  id: string;
+  /** null when not priced yet (priced at replay). */
+  costUsd: string | null;
+  warnings: string[];
+}
+
+export type SafeTrackResult = ({ ok: true } & (TrackResult | SpooledResult)) | { ok: false; status: 'failed'; error: TrackingError };
 
 export interface TrackOptions {
   /** Record inside the caller's transaction, so the event commits or rolls back with its work. */
@@ -46,8 +75,13 @@ export interface Tracker {
   readonly prices: PriceCatalog;
   /** Validates and records one event in one statement; throws a TrackingError subclass on any failure. */
   track(event: UsageEvent, options?: TrackOptions): Promise<TrackResult>;
-  /** Like track, but never throws: failures are logged as [TRACK_ERROR] with the whole event and returned. */
+  /**
+   * Like track, but never throws: failures are logged as [TRACK_ERROR] with the whole event and returned.
+   * With a spool, an event the database cannot take now (down, overloaded, timed out) is spooled instead.
+   */
   trackSafe(event: UsageEvent, options?: TrackOptions): Promise<SafeTrackResult>;
+  /** Records a prepared (spooled) event through the same idempotent statement; `duplicate` when it already was. */
+  replay(prepared: PreparedEvent): Promise<TrackResult>;
 }
 
 
@@ -56,7 +90,7 @@ const MAX_ATTEMPTS = 3;
 
 // inspect, not JSON.stringify: the event being reported may be the circular one that was refused.
 const describe = (details: Record<string, unknown>) => inspect(details, { depth: 8, breakLength: Infinity });
-const consoleLogger: TrackerLogger = {
+export const consoleTrackerLogger: TrackerLogger = {
   warn: (message, details) => console.warn(message, describe(details)),
   error: (message, details) => console.error(message, describe(details)),
 };
@@ -103,7 +137,7 @@ export function createTracker(options: TrackerOptions): Tracker {
   const { sequelize } = options;
   const sections = options.sections ?? new SectionRegistry();
   const prices = options.prices ?? createPriceCatalog(sequelize);
-  const logger = options.logger ?? consoleLogger;
+  const logger = options.logger ?? consoleTrackerLogger;
 
   async function write(event: NormalizedEvent, quote: CostQuote, transaction?: Transaction): Promise<RecordRow> {
     for (let attempt = 1; ; attempt++) {
@@ -129,16 +163,20 @@ export function createTracker(options: TrackerOptions): Tracker {
     }
   }
 
-  async function track(input: UsageEvent, trackOptions: TrackOptions = {}): Promise<TrackResult> {
-    const event = normalizeEvent(input, sections);
-    const warnings: string[] = [];
-    const quote = await quoteOf(event);
-    if (quote.status === 'unpriced') {
-      const warning = `no ${event.serviceTier} price for model "${event.modelName}" on ${event.createdAt.toISOString().slice(0, 10)}: recorded as unpriced (cost null) until repriced`;
-      warnings.push(warning);
-      logger.warn(`[TRACK_WARNING] ${warning}`, { event: input });
+  async function record(prepared: PreparedEvent, warnings: string[], transaction?: Transaction): Promise<TrackResult> {
+    const { event } = prepared;
+    if (!prepared.quote) {
+      const quote = await quoteOf(event);
+      if (quote.status === 'unpriced') {
+        const warning = `no ${event.serviceTier} price for model "${event.modelName}" on ${event.createdAt.toISOString().slice(0, 10)}: recorded as unpriced (cost null) until repriced`;
+        warnings.push(warning);
+        logger.warn(`[TRACK_WARNING] ${warning}`, { event });
+      }
+      // Kept on the prepared event: if the write then fails, the spooled copy carries this price.
+      prepared.quote = quote;
     }
-    const row = await write(event, quote, trackOptions.transaction);
+    const { quote } = prepared;
+    const row = await write(event, quote, transaction);
     const result: TrackResult = { status: row.inserted === 1 ? 'recorded' : 'duplicate', id: event.id, costUsd: quote.costUsd, costStatus: quote.status, warnings };
     if (row.subscription_id !== null) {
       const tokensUsed = Number(row.tokens_used);
@@ -148,26 +186,42 @@ export function createTracker(options: TrackerOptions): Tracker {
       if (result.subscription.overQuota && tokensUsed - event.totalTokens <= tokenQuota) {
         const warning = `user ${event.userId} went over quota: ${tokensUsed} of ${tokenQuota} tokens`;
         warnings.push(warning);
-        logger.warn(`[TRACK_WARNING] ${warning}`, { event: input });
+        logger.warn(`[TRACK_WARNING] ${warning}`, { event });
       }
     }
     return result;
   }
 
+  async function track(input: UsageEvent, trackOptions: TrackOptions = {}): Promise<TrackResult> {
+    return record({ event: normalizeEvent(input, sections), quote: null }, [], trackOptions.transaction);
+  }
+
+  function failed(caught: unknown, input: UsageEvent): SafeTrackResult {
+    const error = caught instanceof TrackingError ? caught : new TrackingStorageError(caught);
+    const message = `[TRACK_ERROR] ${error.code}: ${error.message}`;
+    try {
+      logger.error(message, { event: input });
+    } catch (loggerFailure) {
+      consoleTrackerLogger.error(message, { event: input, loggerFailure });
+    }
+    return { ok: false, status: 'failed', error };
+  }
+
   async function trackSafe(input: UsageEvent, trackOptions: TrackOptions = {}): Promise<SafeTrackResult> {
     try {
-      return { ok: true, ...(await track(input, trackOptions)) };
+      // Validation comes first: an event refused on its merits is never spooled.
+      const prepared: PreparedEvent = { event: normalizeEvent(input, sections), quote: null };
+      const warnings: string[] = [];
+      const store = () => record(prepared, warnings, trackOptions.transaction);
+      // Inside a caller's transaction the event must commit or roll back with it: never spooled.
+      if (!options.spool || trackOptions.transaction) return { ok: true, ...(await store()) };
+      return { ok: true, ...(await recordOrSpool(options.spool, prepared, warnings, store)) };
     } catch (caught) {
-      const error = caught instanceof TrackingError ? caught : new TrackingStorageError(caught);
-      const message = `[TRACK_ERROR] ${error.code}: ${error.message}`;
-      try {
-        logger.error(message, { event: input });
-      } catch (loggerFailure) {
-        consoleLogger.error(message, { event: input, loggerFailure });
-      }
-      return { ok: false, status: 'failed', error };
+      return failed(caught, input);
     }
   }
 
-  return { sections, prices, track, trackSafe };
+  const replay = (prepared: PreparedEvent) => record(prepared, []);
+
+  return { sections, prices, track, trackSafe, replay };
 }

@@ -7,7 +7,8 @@ import { defineCoreModels } from '../core/models/index.js';
 import { createPriceCatalog } from '../core/prices/catalog.js';
 import { upsertPrices } from '../core/prices/store.js';
 import { SectionRegistry } from '../core/sections.js';
-import { createTracker } from '../core/tracker.js';
+import { spoolHealthReport, startSpoolDrainer, EventSpool } from '../core/spool/index.js';
+import { consoleTrackerLogger, createTracker } from '../core/tracker.js';
 import { createGeminiFactory, resolveGeminiEndpoint } from '../gemini/index.js';
 import { routeAsyncErrorsToNext } from '../http/async-errors.js';
 import { NO_JOBS, startJobQueue } from '../jobs/job-queue.js';
@@ -57,7 +58,8 @@ export async function createAiUsage(options: AiUsageOptions = {}): Promise<AiUsa
   }
   const core = defineCoreModels(sequelize);
   if (config.pricingFile) await upsertPrices(sequelize, config.pricingFile.entries, `AI_USAGE_PRICING_FILE ${config.pricingFile.path}`);
-  const tracker = createTracker({ sequelize, sections, prices: createPriceCatalog(sequelize) });
+  const spool = new EventSpool({ ...config.spool, databaseUrl: database.url, logger: consoleTrackerLogger });
+  const tracker = createTracker({ sequelize, sections, prices: createPriceCatalog(sequelize), spool });
   const runningJobs = plugins.some((p) => p.jobs) ? await startJobQueue(database.url, (error) => logger.error('[JOBS] pg-boss error', error)) : undefined;
   const jobs = runningJobs ?? NO_JOBS;
   const geminiEndpoint = options.gemini ?? (await resolveGeminiEndpoint({ apiKey: config.geminiApiKey, baseUrl: config.geminiBaseUrl }));
@@ -76,6 +78,8 @@ export async function createAiUsage(options: AiUsageOptions = {}): Promise<AiUsa
   }
   const admin = ledgerAdminParts({ resources: pluginResources, componentLoader, core, sequelize, sections, config });
 
+  // At boot, so events left by a killed process are replayed by the next start.
+  const drainer = startSpoolDrainer({ spool, tracker, sequelize, logger: consoleTrackerLogger, maxAttempts: config.spool.maxAttempts });
   return {
     sequelize,
     databaseUrl: database.url,
@@ -87,11 +91,18 @@ export async function createAiUsage(options: AiUsageOptions = {}): Promise<AiUsa
     gemini,
     geminiEndpoint,
     plugins: registered,
+    spool: { events: spool, drainer },
+    health: () => spoolHealthReport(spool, drainer, sequelize),
     admin,
     apiRouter: (apiOptions = {}) => createApiRouter({ core, sequelize, sections, config, plugins: registered, logger, resolveUser: apiOptions.resolveUser }),
-    async close() {
+    async close(closeOptions = {}) {
       await runningJobs?.stop();
       await gemini.flush();
+      await drainer.stop();
+      const emptied = spool.outage ? false : await drainer.flush(closeOptions.flushMs ?? 5000).catch(() => false);
+      const left = spool.health().depth;
+      if (!emptied && left > 0) logger.info(`[ai-usage] ${left} spooled event(s) stay in ${spool.store.file}; the next start replays them.`);
+      spool.close();
       // A simulator passed in by the caller is the caller's to close.
       if (!options.gemini) await geminiEndpoint.simulator?.close();
       if (database.owned) await sequelize.close();

@@ -26,9 +26,9 @@ export async function mountAiUsage(app: Express, options: MountAiUsageOptions = 
     return {
       ...aiUsage,
       panel: panel?.admin,
-      async close() {
+      async close(closeOptions) {
         await panel?.close();
-        await aiUsage.close();
+        await aiUsage.close(closeOptions);
       },
     };
   } catch (error) {

@@ -31,6 +31,9 @@ export async function createLedgerPanel(aiUsage: AiUsage, options: PanelOptions,
   const componentsBundle = adminBundleFor(admin, config);
   if (config.adminBundle !== 'on-demand') await componentsBundle();
   const sessionPool = new pg.Pool({ connectionString: aiUsage.databaseUrl, max: 4 });
+  // An idle pooled connection that PostgreSQL closes (restart, failover) is an 'error' event: without
+  // a listener it would crash the process, and the spooled events with it.
+  sessionPool.on('error', (error) => logger.error('[SESSIONS] a session-store connection failed', error));
   const adminRouter = createAdminRouter(admin, aiUsage.core.User, sessionPool, config, componentsBundle, options.authenticate);
   // Streaming export downloads, behind the panel's session (the router above requires a login).
   adminRouter.router.use('/export', createExportRouter({ admin, databaseUrl: aiUsage.databaseUrl, logError: logger.error }).router);

