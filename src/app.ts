@@ -8,6 +8,7 @@ import type { HealthReport } from './core/spool/index.js';
 import type { Tracker } from './core/tracker.js';
 import type { GeminiEndpoint, GeminiFactory } from './gemini/index.js';
 import type { JobQueue } from './jobs/job-queue.js';
+import type { AlertsRuntime } from './alerts/alert-jobs.js';
 import { mountAiUsage } from './mount/index.js';
 import type { AppLogger } from './mount/index.js';
 import type { Plugin, PluginModelsContext } from './plugin.js';
@@ -38,6 +39,8 @@ export interface App {
   gemini: GeminiFactory;
   /** The Gemini endpoint in use; `simulator` is set when calls go to the built-in simulator. */
   geminiEndpoint: GeminiEndpoint;
+  /** Usage alerts: evaluated in the background (see README, Alerts). */
+  alerts: AlertsRuntime;
   /** Each plugin's context with its models, in registration order. */
   plugins: { plugin: Plugin; context: PluginModelsContext }[];
   /** Spool depth, oldest spooled event, dead letters, last drain: what /health returns. */
@@ -76,6 +79,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     core: ledger.core,
     config,
     jobs: ledger.jobs,
+    alerts: ledger.alerts,
     gemini: ledger.gemini,
     geminiEndpoint: ledger.geminiEndpoint,
     plugins: ledger.plugins,

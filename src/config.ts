@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from './runtime/config.js';
+import { loadAlertsConfig, type AlertsConfig } from './alerts/config.js';
 
 /** Application settings, read once from the environment (see README, Configuration). */
 export interface AppConfig {
@@ -28,6 +29,8 @@ export interface AppConfig {
    * `on-demand` (at the first page, tests), `prebuilt` (npm run build:admin; ADMIN_JS_SKIP_BUNDLE=true).
    */
   adminBundle: 'startup' | 'on-demand' | 'prebuilt';
+  /** Usage alerts and the monthly cost report (AI_USAGE_ALERT_*, SMTP_URL, AI_USAGE_REPORT_*). */
+  alerts: AlertsConfig;
   /** Whether end users see money on /usage and in GET /api/usage (USAGE_SHOW_COST=true); tokens are always shown. */
   usageShowCost: boolean;
   /** The durable spool behind trackSafe while the database is down (see README, Reliability). */
@@ -96,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     responseTime,
     geminiRetry: { attempts: Math.max(1, integer(env, 'GEMINI_RETRY_ATTEMPTS', 3)), initialDelayMs: integer(env, 'GEMINI_RETRY_DELAY_MS', 1000) },
     adminBundle: env.ADMIN_JS_SKIP_BUNDLE === 'true' ? 'prebuilt' : env.NODE_ENV === 'test' ? 'on-demand' : 'startup',
+    alerts: loadAlertsConfig(env),
     usageShowCost: flag(env, 'USAGE_SHOW_COST'),
     spool: {
       dir: env.AI_USAGE_SPOOL_DIR || (env.NODE_ENV === 'test' ? path.join(tmpdir(), 'adminjs-ai-usage-spool') : path.join(PROJECT_ROOT, '.data', 'spool')),

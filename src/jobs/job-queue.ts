@@ -25,12 +25,17 @@ export interface JobQueue {
 export interface RunningJobQueue extends JobQueue {
   /** Creates the queue and starts working it. */
   register(job: JobDefinition): Promise<void>;
+  /** Enqueues at most one job per `seconds` slot under `key`, across every app instance; null when one is already in the slot. */
+  sendThrottled(name: string, data: object, seconds: number, key: string): Promise<string | null>;
+  /** Runs a registered queue on a cron schedule (UTC); one schedule per name, shared by every instance. */
+  schedule(name: string, cron: string, data?: object): Promise<void>;
+  unschedule(name: string): Promise<void>;
   stop(): Promise<void>;
 }
 
 /** Starts pg-boss (it creates and migrates its own `pgboss` schema) and returns the queue. */
 export async function startJobQueue(databaseUrl: string, onError: (error: Error) => void): Promise<RunningJobQueue> {
-  const boss = new PgBoss({ connectionString: databaseUrl, max: 4, schedule: false, supervise: true });
+  const boss = new PgBoss({ connectionString: databaseUrl, max: 4, schedule: true, supervise: true });
   boss.on('error', onError);
   await boss.start();
   const registered = new Set<string>();
@@ -56,6 +61,15 @@ export async function startJobQueue(databaseUrl: string, onError: (error: Error)
       if (!id) throw new Error(`pg-boss did not accept a job for "${name}"`);
       return id;
     },
+    async sendThrottled(name, data, seconds, key) {
+      if (!registered.has(name)) throw new Error(`no job queue named "${name}" is registered`);
+      return boss.sendThrottled(name, data, {}, seconds, key);
+    },
+    async schedule(name, cron, data = {}) {
+      if (!registered.has(name)) throw new Error(`no job queue named "${name}" is registered`);
+      await boss.schedule(name, cron, data, { tz: 'UTC' });
+    },
+    unschedule: (name) => boss.unschedule(name),
     async status(name, id) {
       if (!registered.has(name)) return null;
       const job = await boss.getJobById(name, id);

@@ -11,7 +11,9 @@ import { spoolHealthReport, startSpoolDrainer, EventSpool } from '../core/spool/
 import { consoleTrackerLogger, createTracker } from '../core/tracker.js';
 import { createGeminiFactory, resolveGeminiEndpoint } from '../gemini/index.js';
 import { routeAsyncErrorsToNext } from '../http/async-errors.js';
-import { NO_JOBS, startJobQueue } from '../jobs/job-queue.js';
+import { startJobQueue } from '../jobs/job-queue.js';
+import { startAlerts } from '../alerts/alert-jobs.js';
+import { createMailer } from '../alerts/mailer.js';
 import type { Plugin, PluginContext } from '../plugin.js';
 import { createApiRouter } from './api-router.js';
 import { connect, ledgerDatabase } from './database-connection.js';
@@ -60,8 +62,8 @@ export async function createAiUsage(options: AiUsageOptions = {}): Promise<AiUsa
   if (config.pricingFile) await upsertPrices(sequelize, config.pricingFile.entries, `AI_USAGE_PRICING_FILE ${config.pricingFile.path}`);
   const spool = new EventSpool({ ...config.spool, databaseUrl: database.url, logger: consoleTrackerLogger });
   const tracker = createTracker({ sequelize, sections, prices: createPriceCatalog(sequelize), spool });
-  const runningJobs = plugins.some((p) => p.jobs) ? await startJobQueue(database.url, (error) => logger.error('[JOBS] pg-boss error', error)) : undefined;
-  const jobs = runningJobs ?? NO_JOBS;
+  // Always running: alert evaluation and delivery are pg-boss jobs, besides the plugins'.
+  const jobs = await startJobQueue(database.url, (error) => logger.error('[JOBS] pg-boss error', error));
   const geminiEndpoint = options.gemini ?? (await resolveGeminiEndpoint({ apiKey: config.geminiApiKey, baseUrl: config.geminiBaseUrl }));
   const gemini = createGeminiFactory({ tracker, apiKey: geminiEndpoint.apiKey, baseUrl: geminiEndpoint.baseUrl, retry: config.geminiRetry });
   const componentLoader = options.componentLoader ?? new ComponentLoader();
@@ -74,8 +76,10 @@ export async function createAiUsage(options: AiUsageOptions = {}): Promise<AiUsa
   const pluginResources: ResourceWithOptions[] = [];
   for (const { plugin, context } of registered) {
     pluginResources.push(...(plugin.resources?.(context) ?? []));
-    for (const job of plugin.jobs?.(context) ?? []) await runningJobs!.register(job);
+    for (const job of plugin.jobs?.(context) ?? []) await jobs.register(job);
   }
+  const mailer = createMailer(config.alerts.smtpUrl, config.alerts.mailFrom);
+  const alerts = await startAlerts({ sequelize, jobs, mailer, config: config.alerts, logger, knownSections: new Set(sections.list().map((s) => s.id)) });
   const admin = ledgerAdminParts({ resources: pluginResources, componentLoader, core, sequelize, sections, config });
 
   // At boot, so events left by a killed process are replayed by the next start.
@@ -88,6 +92,7 @@ export async function createAiUsage(options: AiUsageOptions = {}): Promise<AiUsa
     config,
     sections,
     jobs,
+    alerts,
     gemini,
     geminiEndpoint,
     plugins: registered,
@@ -96,7 +101,9 @@ export async function createAiUsage(options: AiUsageOptions = {}): Promise<AiUsa
     admin,
     apiRouter: (apiOptions = {}) => createApiRouter({ core, sequelize, sections, config, plugins: registered, logger, resolveUser: apiOptions.resolveUser }),
     async close(closeOptions = {}) {
-      await runningJobs?.stop();
+      alerts.stop();
+      await jobs.stop();
+      mailer.close();
       await gemini.flush();
       await drainer.stop();
       const emptied = spool.outage ? false : await drainer.flush(closeOptions.flushMs ?? 5000).catch(() => false);

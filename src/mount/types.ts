@@ -9,6 +9,7 @@ import type { Tracker } from '../core/tracker.js';
 import type { GeminiEndpoint, GeminiFactory } from '../gemini/index.js';
 import type { ApiUser } from '../http/api-auth.js';
 import type { JobQueue } from '../jobs/job-queue.js';
+import type { AlertsRuntime } from '../alerts/alert-jobs.js';
 import type { Plugin, PluginModelsContext } from '../plugin.js';
 
 export interface AppLogger {
@@ -61,6 +62,8 @@ export interface AiUsage {
   config: AppConfig;
   sections: SectionRegistry;
   jobs: JobQueue;
+  /** Usage alerts, evaluated and delivered in the background as pg-boss jobs (README, Alerts). */
+  alerts: AlertsRuntime;
   /** Instrumented Gemini clients, as plugins get them. */
   gemini: GeminiFactory;
   /** The Gemini endpoint in use; `simulator` is set when calls go to the built-in simulator. */
