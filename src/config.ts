@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from './runtime/config.js';
 import { loadAlertsConfig, type AlertsConfig } from './alerts/config.js';
+import { DEFAULT_PANEL_TIME_ZONE, isTimeZone } from './admin/time/time-zone.js';
 
 /** Application settings, read once from the environment (see README, Configuration). */
 export interface AppConfig {
@@ -44,6 +45,8 @@ export interface AppConfig {
     /** AI_USAGE_SPOOL_WRITE_TIMEOUT_MS (default 5000): how long trackSafe waits for the database before spooling. */
     writeTimeoutMs: number;
   };
+  /** IANA zone of every day, date and time the panel shows, filters and exports (AI_USAGE_PANEL_TIME_ZONE, default UTC). */
+  panelTimeZone: string;
 }
 
 export class ConfigError extends Error {
@@ -80,6 +83,13 @@ function pricingFile(path: string | undefined): AppConfig['pricingFile'] {
   }
 }
 
+function timeZone(env: NodeJS.ProcessEnv): string {
+  const raw = env.AI_USAGE_PANEL_TIME_ZONE?.trim();
+  if (!raw) return DEFAULT_PANEL_TIME_ZONE;
+  if (!isTimeZone(raw)) throw new ConfigError(`AI_USAGE_PANEL_TIME_ZONE must be an IANA time zone such as UTC or Europe/Berlin, got "${raw}"`);
+  return raw;
+}
+
 /** Reads and checks the configuration; a missing SESSION_SECRET in production is a startup error. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const production = env.NODE_ENV === 'production';
@@ -107,5 +117,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxAttempts: Math.max(1, integer(env, 'AI_USAGE_SPOOL_MAX_ATTEMPTS', 5)),
       writeTimeoutMs: Math.max(1, integer(env, 'AI_USAGE_SPOOL_WRITE_TIMEOUT_MS', 5000)),
     },
+    panelTimeZone: timeZone(env),
   };
 }

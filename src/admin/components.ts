@@ -25,6 +25,11 @@ export function registerAdminComponents(loader: ComponentLoader) {
     StatsAction: loader.add('AiUsageStatsAction', file('stats-action')),
     Dashboard: loader.add('AiUsageDashboard', file('dashboard')),
     IssueApiToken: loader.add('AiUsageIssueApiToken', file('issue-api-token')),
+    // AdminJS's own date components, replaced for every resource: days and times in the panel's zone.
+    DateTimeList: loader.override('DefaultDatetimeListProperty', file('datetime-value')),
+    DateTimeShow: loader.override('DefaultDatetimeShowProperty', file('datetime-value')),
+    DateTimeFilter: loader.override('DefaultDatetimeFilterProperty', file('date-range-filter')),
+    DateTimeEdit: loader.override('DefaultDatetimeEditProperty', file('datetime-edit')),
   };
 }
 

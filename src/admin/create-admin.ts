@@ -1,4 +1,4 @@
-import AdminJS, { ComponentLoader, type ResourceWithOptions } from 'adminjs';
+import AdminJS, { BaseResource, ComponentLoader, type ResourceWithOptions } from 'adminjs';
 import { Database, Resource } from '@adminjs/sequelize';
 import type { Sequelize } from 'sequelize';
 import type { AppConfig } from '../config.js';
@@ -8,6 +8,7 @@ import { enforceRoles } from './access.js';
 import { registerAdminComponents } from './components.js';
 import { coreResources, LEDGER_RESOURCE_IDS } from './core-resources.js';
 import { dashboardHandler } from './dashboard/handler.js';
+import { SafeSequelizeResource } from './safe-resource.js';
 import type { AiUsageAdminParts } from '../mount/types.js';
 
 let adapterRegistered = false;
@@ -38,6 +39,16 @@ export interface AdminOptions {
 
 export const ADMIN_ROOT = '/admin';
 
+/**
+ * A plugin's resource given as a bare Sequelize model gets the core resources' filters: whole days
+ * in the panel's time zone, case-insensitive text, never a 500 on a malformed id.
+ */
+function withSafeFilters(resource: ResourceWithOptions, timeZone: string): ResourceWithOptions {
+  const model = resource.resource as { sequelize?: unknown; getAttributes?: unknown };
+  if (resource.resource instanceof BaseResource || !model?.sequelize || typeof model.getAttributes !== 'function') return resource;
+  return { ...resource, resource: new SafeSequelizeResource(resource.resource as never, { timeZone }) };
+}
+
 export type LedgerAdminOptions = Pick<AdminOptions, 'resources' | 'componentLoader' | 'core' | 'sequelize' | 'sections' | 'config'>;
 
 /**
@@ -49,9 +60,10 @@ export function ledgerAdminParts(options: LedgerAdminOptions): AiUsageAdminParts
   const components = registerAdminComponents(options.componentLoader);
   const context = { core: options.core, sequelize: options.sequelize, sections: options.sections, config: options.config, components, componentLoader: options.componentLoader };
   return {
-    resources: [...coreResources(context), ...options.resources],
-    dashboard: { component: components.Dashboard, handler: dashboardHandler(options.sequelize, options.sections) },
+    resources: [...coreResources(context), ...options.resources.map((r) => withSafeFilters(r, options.config.panelTimeZone))],
+    dashboard: { component: components.Dashboard, handler: dashboardHandler(options.sequelize, options.sections, options.config.panelTimeZone) },
     componentLoader: options.componentLoader,
+    env: { PANEL_TIME_ZONE: options.config.panelTimeZone },
   };
 }
 
@@ -71,7 +83,7 @@ export function panelAdmin(parts: AiUsageAdminParts, options: { rootPath?: strin
       // No logo: the header shows the name, and with it whether Gemini is simulated.
       logo: false,
     },
-    env: { GEMINI_SIMULATED: options.geminiSimulated ? 'true' : 'false' },
+    env: { ...parts.env, GEMINI_SIMULATED: options.geminiSimulated ? 'true' : 'false' },
     settings: { defaultPerPage: 20 },
   });
   enforceRoles(admin, LEDGER_RESOURCE_IDS);

@@ -2,6 +2,7 @@ import { Resource } from '@adminjs/sequelize';
 import { BaseRecord, ForbiddenError, type CurrentAdmin, type Filter, type ParamsType, type RecordJSON } from 'adminjs';
 import { Op, type ModelStatic, type WhereOptions } from 'sequelize';
 import { escapeLike, isIdOf, safePage, type IdKind } from './ids.js';
+import { dayEnd, dayStart, DEFAULT_PANEL_TIME_ZONE, isDay, wallTimeIn } from './time/time-zone.js';
 
 export interface SafeResourceOptions {
   /** String properties matched whole (ids, enums, values picked from a list); other strings match "contains", case-insensitively. */
@@ -10,6 +11,8 @@ export interface SafeResourceOptions {
   readOnly?: boolean;
   /** Attributes never sent to the browser, in any record or response (password hashes). */
   hidden?: readonly string[];
+  /** IANA zone in which a datetime filter's bare days are read (the panel's); default UTC. */
+  timeZone?: string;
 }
 
 /** A record whose JSON (what the browser receives) never carries the resource's hidden attributes. */
@@ -27,29 +30,33 @@ class ScreenedRecord extends BaseRecord {
 type FindOptions = { limit?: number; offset?: number; sort?: { sortBy?: string; direction?: 'asc' | 'desc' } };
 const NOTHING = Symbol('matches nothing');
 
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-
 /**
- * `{ from, to }` of a date or datetime filter. A datetime "to" given as a bare day takes in that
- * whole day; a value that is not a date matches nothing.
+ * `{ from, to }` of a date or datetime filter. Bare days are whole days, both ends inclusive: of
+ * the calendar for a date, of `timeZone` for a datetime. A value that is not a date matches nothing.
  */
-function rangeCondition(path: string, type: 'date' | 'datetime', value: unknown): WhereOptions | typeof NOTHING | undefined {
+function rangeCondition(path: string, type: 'date' | 'datetime', value: unknown, timeZone: string): WhereOptions | typeof NOTHING | undefined {
   const { from, to } = (value && typeof value === 'object' ? value : {}) as { from?: unknown; to?: unknown };
-  const parse = (raw: unknown) => {
+  const bound = (raw: unknown, end: boolean): { op: symbol; value: unknown } | typeof NOTHING | undefined => {
     if (typeof raw !== 'string' || !raw.trim()) return undefined;
-    const date = new Date(DATE_ONLY.test(raw) ? `${raw}T00:00:00.000Z` : raw);
-    return Number.isNaN(date.getTime()) ? NOTHING : date;
+    const text = raw.trim();
+    if (isDay(text)) {
+      const moment = end ? dayEnd(text, timeZone) : dayStart(text, timeZone);
+      if (!moment) return NOTHING;
+      if (type === 'date') return { op: end ? Op.lte : Op.gte, value: text };
+      return { op: end ? Op.lt : Op.gte, value: moment };
+    }
+    const date = new Date(text);
+    if (Number.isNaN(date.getTime())) return NOTHING;
+    if (type === 'date') return { op: end ? Op.lte : Op.gte, value: date.toISOString().slice(0, 10) };
+    return { op: end ? Op.lte : Op.gte, value: date };
   };
-  const start = parse(from);
-  const end = parse(to);
+  const start = bound(from, false);
+  const end = bound(to, true);
   if (start === NOTHING || end === NOTHING) return NOTHING;
   if (!start && !end) return undefined;
-  const day = (date: Date) => date.toISOString().slice(0, 10);
   const range: Record<symbol, unknown> = {};
-  if (start) range[Op.gte] = type === 'date' ? day(start) : start;
-  if (end && type === 'date') range[Op.lte] = day(end);
-  else if (end && DATE_ONLY.test(String(to))) range[Op.lt] = new Date(end.getTime() + 86_400_000);
-  else if (end) range[Op.lte] = end;
+  if (start) range[start.op] = start.value;
+  if (end) range[end.op] = end.value;
   return { [path]: range };
 }
 
@@ -64,6 +71,8 @@ export class SafeSequelizeResource extends Resource {
   private readonly exact: Set<string>;
   private readonly readOnly: boolean;
   private readonly hidden: readonly string[];
+  /** Zone of bare days in datetime filters. */
+  protected readonly timeZone: string;
 
   constructor(model: ModelStatic<any>, options: SafeResourceOptions = {}) {
     super(model as never);
@@ -71,6 +80,7 @@ export class SafeSequelizeResource extends Resource {
     this.exact = new Set(options.exact ?? []);
     this.readOnly = options.readOnly ?? false;
     this.hidden = options.hidden ?? [];
+    this.timeZone = options.timeZone ?? DEFAULT_PANEL_TIME_ZONE;
   }
 
   /** Params without the hidden attributes. */
@@ -111,7 +121,7 @@ export class SafeSequelizeResource extends Resource {
         return Number.isFinite(Number(value)) ? { [path]: Number(value) } : NOTHING;
       case 'date':
       case 'datetime':
-        return rangeCondition(path, property.type() as 'date' | 'datetime', value);
+        return rangeCondition(path, property.type() as 'date' | 'datetime', value, this.timeZone);
       default: {
         const text = String(value);
         if (kind === 'uuid') return isIdOf('uuid', text) ? { [path]: text.toLowerCase() } : NOTHING;
@@ -159,14 +169,25 @@ export class SafeSequelizeResource extends Resource {
     return rows.map((row) => this.toRecord(row));
   }
 
+  /** Datetimes typed on the panel zone's wall clock (sent without an offset) as the moments they name there. */
+  private zoned(params: ParamsType): ParamsType {
+    const zoned = { ...params };
+    for (const [key, value] of Object.entries(params)) {
+      if (typeof value !== 'string' || this.property(key)?.type() !== 'datetime') continue;
+      const moment = wallTimeIn(value, this.timeZone);
+      if (moment) zoned[key] = moment;
+    }
+    return zoned;
+  }
+
   override async create(params: ParamsType): Promise<ParamsType> {
     this.refuseWrites();
-    return this.visibleParams(await super.create(params));
+    return this.visibleParams(await super.create(this.zoned(params)));
   }
 
   override async update(id: unknown, params: ParamsType): Promise<ParamsType> {
     this.refuseWrites();
-    return this.visibleParams(await super.update(id, params));
+    return this.visibleParams(await super.update(id, this.zoned(params)));
   }
 
   override async delete(id: unknown): Promise<void> {

@@ -42,6 +42,8 @@ export interface AiUsageAdminParts {
   /** The usage dashboard: pass as AdminJS's `dashboard` option. */
   dashboard: { component: string; handler: PageHandler };
   componentLoader: ComponentLoader;
+  /** Pass as AdminJS's `env` option: the panel's time zone (`PANEL_TIME_ZONE`), which every date component reads. */
+  env: Record<string, string>;
 }
 
 export interface ApiRouterOptions {

@@ -5,7 +5,8 @@ import { QueryTypes } from 'sequelize';
 import type { Page } from 'playwright-core';
 import { DEFAULT_SECTIONS } from '../../src/core/sections.js';
 import { findChromium, launchBrowser, SCREENSHOTS, type Browser } from './support/browser.js';
-import { ADMIN_EMAIL, PASSWORD, VIEWER_EMAIL } from './support/ledger-fixture.js';
+import { ADMIN_EMAIL, VIEWER_EMAIL } from './support/ledger-fixture.js';
+import { expectLogRows, logIn as logInAs, openLogList } from './support/panel-page.js';
 import { startPanel, type Panel } from './support/panel.js';
 
 const chromiumPath = findChromium();
@@ -31,24 +32,9 @@ async function sqlCount(where: string, bind: unknown[] = []): Promise<number> {
   return row!.n;
 }
 
-async function logIn(email: string): Promise<void> {
-  await page.goto(`${panel.baseUrl}/admin/login`);
-  await page.fill('input[name=email]', email);
-  await page.fill('input[name=password]', PASSWORD);
-  await Promise.all([page.waitForURL(`${panel.baseUrl}/admin`), page.click('form button')]);
-}
-
-/** Opens the log list with the given query and waits for its rows (or its empty state) and its statistics. */
-async function openList(query = ''): Promise<void> {
-  await page.goto(`${panel.baseUrl}/admin/resources/ai_usage_logs${query ? `?${query}` : ''}`);
-  await page.waitForSelector('[data-testid=stat-requests-value]');
-  await page.waitForFunction(() => !document.querySelector('[data-css$="table-wrapper"] [class*="Loader"], .adminjs_Loader'));
-}
-
-async function expectRows(n: number): Promise<void> {
-  if (n > 0) await rows().first().waitFor();
-  await page.waitForFunction((expected) => document.querySelectorAll('[data-testid=tokens-cell]').length === expected, Math.min(n, 20));
-}
+const logIn = (email: string) => logInAs(page, panel.baseUrl, email);
+const openList = (query = '') => openLogList(page, panel.baseUrl, query);
+const expectRows = (n: number) => expectLogRows(page, n);
 
 describeBrowser('the panel in Chromium', () => {
   beforeAll(async () => {
@@ -125,26 +111,30 @@ describeBrowser('the panel in Chromium', () => {
   });
 
   it('filters by success, section, model, user and date from the filter drawer', async () => {
-    const day = new Date(Date.now() - 5 * 86_400_000).toISOString().slice(0, 10);
+    // One day, From = To, in a Berlin browser: the panel's zone (UTC by default) decides, not the browser's.
+    const day = new Date(Date.now() - 3 * 86_400_000).toISOString().slice(0, 10);
     const cases: [string, string, string, unknown[]][] = [
       ['success', 'No', 'NOT success', []],
       ['section', 'Knowledge Q&A', `section = 'knowledge_qa'`, []],
       ['modelName', 'gemini-2.5-flash-lite', `model_name = 'gemini-2.5-flash-lite'`, []],
       ['userId', 'bob_builder', 'user_id = $1', [panel.fixture.bob]],
-      ['createdAt', `${day.replace(/-/g, '')}0000`, 'created_at >= $1::date', [day]],
+      ['createdAt', day, `created_at >= ($1::date::timestamp AT TIME ZONE 'UTC') AND created_at < (($1::date + 1)::timestamp AT TIME ZONE 'UTC')`, [day]],
     ];
     for (const [path, choice, where, bind] of cases) {
       await openList();
       await page.click('text=Filter');
-      const field = page.locator(`[data-testid=property-filter-${path}] input`).first();
-      await field.click();
       if (path === 'createdAt') {
-        await page.keyboard.type(choice);
+        await page.fill('[data-testid=date-filter-from]', choice);
+        await page.fill('[data-testid=date-filter-to]', choice);
+        expect(await page.locator('[data-testid=date-filter-zone]').innerText()).toContain('Whole days in UTC');
+        expect(await sqlCount(where, bind)).toBeGreaterThan(0);
       } else {
+        const field = page.locator(`[data-testid=property-filter-${path}] input`).first();
+        await field.click();
         await field.fill(choice);
         await page.locator(`[data-testid=property-filter-${path}] [class*=option]`).first().waitFor();
+        await page.keyboard.press('Enter');
       }
-      await page.keyboard.press('Enter');
       if (path === 'section') await shot('filter-drawer');
       await page.click('[data-css="ai_usage_logs-filter-drawer-button-apply"]');
       await page.waitForURL(new RegExp(`filters\\.${path}`));

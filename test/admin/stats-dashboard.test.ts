@@ -116,10 +116,10 @@ describe('the daily aggregate resource', () => {
 describe('the dashboard', () => {
   it('reads a range from days or from/to, defaulting to 30 days', () => {
     const today = new Date('2026-11-24T15:00:00Z');
-    expect(parseDashboardRange({}, today)).toEqual({ from: '2026-10-26', to: '2026-11-24', days: 30 });
-    expect(parseDashboardRange({ days: '7' }, today)).toEqual({ from: '2026-11-18', to: '2026-11-24', days: 7 });
-    expect(parseDashboardRange({ from: '2026-01-01', to: '2026-01-31' }, today)).toEqual({ from: '2026-01-01', to: '2026-01-31', days: 31 });
-    expect(parseDashboardRange({ days: '1000', from: '2020-01-01', to: '2026-01-01' }, today).days).toBe(30);
+    expect(parseDashboardRange({}, 'UTC', today)).toEqual({ from: '2026-10-26', to: '2026-11-24', days: 30, timeZone: 'UTC' });
+    expect(parseDashboardRange({ days: '7' }, 'UTC', today)).toEqual({ from: '2026-11-18', to: '2026-11-24', days: 7, timeZone: 'UTC' });
+    expect(parseDashboardRange({ from: '2026-01-01', to: '2026-01-31' }, 'UTC', today)).toEqual({ from: '2026-01-01', to: '2026-01-31', days: 31, timeZone: 'UTC' });
+    expect(parseDashboardRange({ days: '1000', from: '2020-01-01', to: '2026-01-01' }, 'UTC', today).days).toBe(30);
   });
 
   it('serves requests, tokens and cost per day by section, top users and models, from the aggregate alone', async () => {

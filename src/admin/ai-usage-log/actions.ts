@@ -12,10 +12,10 @@ export function filtersOf(request: ActionRequest): Record<string, unknown> {
 }
 
 /** Handler of the `stats` action: statistics of exactly the rows the list shows for the same query string. */
-export function statsHandler(sequelize: Sequelize, sections: SectionRegistry, options: LogStatsOptions = {}): ActionHandler<{ stats: unknown }> {
+export function statsHandler(sequelize: Sequelize, sections: SectionRegistry, timeZone: string, options: LogStatsOptions = {}): ActionHandler<{ stats: unknown }> {
   return async (request, _response, context) => {
     const filter = new Filter(filtersOf(request), context.resource);
-    const stats = await computeLogStats(sequelize, readLogListParams(filter), { sections: sections.list() }, options);
+    const stats = await computeLogStats(sequelize, readLogListParams(filter, undefined, timeZone), { sections: sections.list() }, options);
     return { stats };
   };
 }

@@ -15,7 +15,7 @@ const JOINED_FIELDS: Readonly<Record<string, string>> = {
  * and its statistics run, so an export holds exactly the rows the list shows for the same filters,
  * search and sort, in the same order (no LIMIT/OFFSET: every page).
  */
-export function aiUsageLogExportSource(sequelize: Sequelize, sections: SectionRegistry): ExportSource {
+export function aiUsageLogExportSource(sequelize: Sequelize, sections: SectionRegistry, timeZone: string): ExportSource {
   return {
     async select(query: ListQuery, fields: readonly string[]): Promise<ExportSelect> {
       const columns = fields.map((field) => {
@@ -23,7 +23,7 @@ export function aiUsageLogExportSource(sequelize: Sequelize, sections: SectionRe
         if (!sql) throw new Error(`ai_usage_logs has no exportable field "${field}"`);
         return `${sql} AS "${field.replace(/"/g, '""')}"`;
       });
-      const log = await prepareLogQuery(sequelize, readLogListParams(query.filter, query.sort), { sections: sections.list() });
+      const log = await prepareLogQuery(sequelize, readLogListParams(query.filter, query.sort, timeZone), { sections: sections.list() });
       return { sql: `SELECT ${columns.join(', ')} FROM ai_usage_logs ${log.whereSql} ${log.orderSql}`, bind: log.bind };
     },
   };

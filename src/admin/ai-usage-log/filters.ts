@@ -1,4 +1,6 @@
-/** Quick date ranges of the list, resolved in UTC by the database: `today`, the last 7 or 30 days, the calendar month. */
+import { dayEnd, dayStart, DEFAULT_PANEL_TIME_ZONE, isDay } from '../time/time-zone.js';
+
+/** Quick date ranges of the list, in the panel's time zone, resolved by the database: `today`, the last 7 or 30 days, the calendar month. */
 export const QUICK_RANGES = ['today', '7d', '30d', 'month'] as const;
 export type QuickRange = (typeof QUICK_RANGES)[number];
 
@@ -16,7 +18,7 @@ export interface LogFilters {
   createdFrom?: Date | typeof INVALID;
   /** created_at <= createdTo (a moment given with its time). */
   createdTo?: Date | typeof INVALID;
-  /** created_at < createdBefore: a "to" date given without a time takes in that whole UTC day. */
+  /** created_at < createdBefore: a "to" date given without a time takes in that whole day of the panel's zone. */
   createdBefore?: Date | typeof INVALID;
   /** created_at within a quick range ending now. */
   period?: QuickRange | typeof INVALID;
@@ -36,6 +38,8 @@ export interface LogListParams {
   /** The search box; blank means none. */
   search?: string;
   sort?: { sortBy?: string; direction?: 'asc' | 'desc' };
+  /** IANA zone in which bare days and quick ranges are read (the panel's). */
+  timeZone: string;
 }
 
 type FilterValues = Record<string, unknown>;
@@ -67,22 +71,21 @@ function parseUser(value: unknown): number | null | typeof INVALID | undefined {
   return /^\d{1,9}$/.test(raw) ? Number(raw) : INVALID;
 }
 
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-
-function parseDate(value: unknown): { date?: Date | typeof INVALID; dateOnly: boolean } {
+/** A "from" day starts at that day's midnight in the zone; a moment given with its time is kept. */
+function parseFrom(value: unknown, timeZone: string): Date | typeof INVALID | undefined {
   const raw = text(value);
-  if (raw === undefined) return { dateOnly: false };
-  const dateOnly = DATE_ONLY.test(raw);
-  const date = new Date(dateOnly ? `${raw}T00:00:00.000Z` : raw);
-  return { date: Number.isNaN(date.getTime()) ? INVALID : date, dateOnly };
+  if (raw === undefined) return undefined;
+  const date = isDay(raw) ? dayStart(raw, timeZone) : new Date(raw);
+  return date && !Number.isNaN(date.getTime()) ? date : INVALID;
 }
 
-/** "to 2026-11-20" means up to the end of that UTC day: before the next midnight. */
-function parseTo(value: unknown): Pick<LogFilters, 'createdTo' | 'createdBefore'> {
-  const { date, dateOnly } = parseDate(value);
-  if (date === undefined) return {};
-  if (date === INVALID || !dateOnly) return { createdTo: date };
-  return { createdBefore: new Date(date.getTime() + 86_400_000) };
+/** "to 2026-11-20" takes in that whole day of the zone (before the next midnight); a moment given with its time is inclusive. */
+function parseTo(value: unknown, timeZone: string): Pick<LogFilters, 'createdTo' | 'createdBefore'> {
+  const raw = text(value);
+  if (raw === undefined) return {};
+  if (isDay(raw)) return { createdBefore: dayEnd(raw, timeZone) ?? INVALID };
+  const date = new Date(raw);
+  return { createdTo: Number.isNaN(date.getTime()) ? INVALID : date };
 }
 
 function parseRange(value: unknown): { from?: unknown; to?: unknown } {
@@ -91,9 +94,10 @@ function parseRange(value: unknown): { from?: unknown; to?: unknown } {
 
 /**
  * Reads the log list's filters from an AdminJS Filter (what list actions and `ListQuery.filter`
- * carry) or from a plain `{ path: value }` object with `createdAt: { from, to }`.
+ * carry) or from a plain `{ path: value }` object with `createdAt: { from, to }`. Bare days are whole
+ * days of `timeZone`, both ends inclusive.
  */
-export function readLogListParams(filter: unknown, sort?: LogListParams['sort']): LogListParams {
+export function readLogListParams(filter: unknown, sort?: LogListParams['sort'], timeZone = DEFAULT_PANEL_TIME_ZONE): LogListParams {
   const values = valuesOf(filter);
   const range = parseRange(values.createdAt);
   const period = text(values.period);
@@ -102,10 +106,10 @@ export function readLogListParams(filter: unknown, sort?: LogListParams['sort'])
     section: text(values.section),
     modelName: text(values.modelName),
     userId: parseUser(values.userId),
-    createdFrom: parseDate(range.from ?? values['createdAt~~from']).date,
-    ...parseTo(range.to ?? values['createdAt~~to']),
+    createdFrom: parseFrom(range.from ?? values['createdAt~~from'], timeZone),
+    ...parseTo(range.to ?? values['createdAt~~to'], timeZone),
     period: period === undefined ? undefined : (QUICK_RANGES as readonly string[]).includes(period) ? (period as QuickRange) : INVALID,
     id: text(values.id),
   };
-  return { filters, search: text(values[SEARCH_FILTER]), sort };
+  return { filters, search: text(values[SEARCH_FILTER]), sort, timeZone };
 }

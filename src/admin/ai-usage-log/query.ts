@@ -53,17 +53,24 @@ const UNSORTABLE = new Set(['metadata']);
 /** Newest first. */
 export const DEFAULT_LOG_SORT = { sortBy: 'createdAt', direction: 'desc' } as const;
 
-/** Where each quick range starts: a UTC midnight, as SQL (timestamptz). */
-export const QUICK_RANGE_SQL: Record<QuickRange, string> = {
-  today: `date_trunc('day', now(), 'UTC')`,
-  '7d': `(date_trunc('day', now(), 'UTC') - interval '6 days')`,
-  '30d': `(date_trunc('day', now(), 'UTC') - interval '29 days')`,
-  month: `date_trunc('month', now(), 'UTC')`,
+const QUICK_RANGE_LOCAL: Record<QuickRange, (localNow: string) => string> = {
+  today: (now) => `date_trunc('day', ${now})`,
+  '7d': (now) => `date_trunc('day', ${now}) - interval '6 days'`,
+  '30d': (now) => `date_trunc('day', ${now}) - interval '29 days'`,
+  month: (now) => `date_trunc('month', ${now})`,
 };
+
+/**
+ * Where a quick range starts, as SQL (timestamptz): a midnight of the zone named by the `zone`
+ * placeholder. Days are counted on the zone's wall clock, so a DST change inside the range moves nothing.
+ */
+export function quickRangeStartSql(period: QuickRange, zone: string): string {
+  return `((${QUICK_RANGE_LOCAL[period](`(now() AT TIME ZONE ${zone})`)}) AT TIME ZONE ${zone})`;
+}
 
 const col = (path: string) => `ai_usage_logs.${LOG_COLUMNS[path]}`;
 
-function filterConditions(filters: LogFilters, binds: SqlBinds): string[] {
+function filterConditions(filters: LogFilters, timeZone: string, binds: SqlBinds): string[] {
   const where: string[] = [];
   const invalid = Object.values(filters).some((value) => value === INVALID);
   if (invalid) return ['FALSE'];
@@ -75,7 +82,7 @@ function filterConditions(filters: LogFilters, binds: SqlBinds): string[] {
   if (filters.createdFrom) where.push(`${col('createdAt')} >= ${binds.add(filters.createdFrom)}`);
   if (filters.createdTo) where.push(`${col('createdAt')} <= ${binds.add(filters.createdTo)}`);
   if (filters.createdBefore) where.push(`${col('createdAt')} < ${binds.add(filters.createdBefore)}`);
-  if (filters.period) where.push(`${col('createdAt')} >= ${QUICK_RANGE_SQL[filters.period as QuickRange]}`);
+  if (filters.period) where.push(`${col('createdAt')} >= ${quickRangeStartSql(filters.period as QuickRange, `${binds.add(timeZone)}::text`)}`);
   if (typeof filters.id === 'string') {
     const range = uuidPrefixRange(filters.id);
     where.push(range ? `${col('id')} BETWEEN ${binds.add(range.low)}::uuid AND ${binds.add(range.high)}::uuid` : 'FALSE');
@@ -102,7 +109,7 @@ export function logOrderSql(sort: LogQuery['sort']): string {
  */
 export function buildLogQuery(params: LogListParams, context: ResolvedLogQueryContext = {}): LogQuery {
   const binds = new SqlBinds(context.firstBind ?? 1);
-  const where = filterConditions(params.filters, binds);
+  const where = filterConditions(params.filters, params.timeZone, binds);
   if (params.search?.trim()) {
     if (!context.searchMatches) throw new Error('buildLogQuery: a search needs its resolved matches (use prepareLogQuery)');
     where.push(searchCondition(context.searchMatches, binds));

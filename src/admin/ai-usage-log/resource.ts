@@ -22,13 +22,14 @@ export class AIUsageLogResource extends SafeSequelizeResource {
     model: AIUsageLogModel,
     private readonly sections: SectionRegistry,
     private readonly countOptions: LogCountOptions = {},
+    timeZone?: string,
   ) {
-    super(model, { readOnly: true });
+    super(model, { readOnly: true, timeZone });
   }
 
   /** The WHERE of a filter; its search is resolved once for the find and count of one list request. */
   private logQuery(filter: Filter | undefined): Promise<LogQuery> {
-    const make = () => prepareLogQuery(this.model.sequelize!, readLogListParams(filter), { sections: this.sections.list() });
+    const make = () => prepareLogQuery(this.model.sequelize!, readLogListParams(filter, undefined, this.timeZone), { sections: this.sections.list() });
     if (!filter) return make();
     let query = this.queries.get(filter);
     if (!query) {

@@ -1,5 +1,5 @@
 import { INVALID, type LogListParams, type QuickRange } from './filters.js';
-import { buildLogQuery, QUICK_RANGE_SQL, type LogQuery } from './query.js';
+import { buildLogQuery, quickRangeStartSql, type LogQuery } from './query.js';
 import { SqlBinds } from './sql-binds.js';
 
 /** Per-(section, model) sums of the selected rows, as one grouped SELECT, and where they were read from. */
@@ -29,7 +29,8 @@ export function logsSource(query: Pick<LogQuery, 'whereSql' | 'bind'>): FiguresS
 
 /**
  * The same rows' sums read from ai_usage_tracking, when the filters are ones the daily aggregate can
- * answer exactly: user, section, model, and dates on UTC day boundaries (quick ranges included).
+ * answer exactly: user, section, model, and dates on UTC day boundaries (quick ranges when the
+ * panel's zone is UTC).
  * The aggregate equals the sum of the logs for every key, so the figures are the same, from a table
  * that is a fraction of the log's size. Undefined when only the logs can answer (search, success,
  * id, or a bound with a time of day).
@@ -52,7 +53,11 @@ export function aggregateSource(params: LogListParams): FiguresSource | undefine
     if (!isUtcMidnight(f.createdBefore)) return undefined;
     where.push(`date < ${binds.add(utcDay(f.createdBefore))}::date`);
   }
-  if (f.period) where.push(`date >= (${QUICK_RANGE_SQL[f.period as QuickRange]} AT TIME ZONE 'UTC')::date`);
+  if (f.period) {
+    // The aggregate's days are UTC days: another zone's quick range does not fall on their bounds.
+    if (params.timeZone !== 'UTC') return undefined;
+    where.push(`date >= (${quickRangeStartSql(f.period as QuickRange, "'UTC'")} AT TIME ZONE 'UTC')::date`);
+  }
   const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
   return { table: 'ai_usage_tracking', grouped: `SELECT section, model_name, ${AGGREGATE_SUMS} FROM ai_usage_tracking ${whereSql} GROUP BY section, model_name`, bind: binds.values };
 }

@@ -17,7 +17,7 @@ interface Day {
 }
 
 interface Data {
-  range: { from: string; to: string; days: number };
+  range: { from: string; to: string; days: number; timeZone: string };
   sections: Series[];
   days: Day[];
   totals: { requests: number; failures: number; errorRate: number; tokens: number; cost: number; avgResponseTimeMs: number | null };
@@ -75,7 +75,7 @@ const Dashboard: React.FC = () => {
         <MessageBox mb="lg" variant="info" data-testid="gemini-simulated" message="Gemini is simulated: GEMINI_API_KEY is unset, so the features' AI calls go to the built-in simulator. Set GEMINI_API_KEY to call Gemini." />
       ) : null}
       <Box style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', flexWrap: 'wrap', gap: 12, marginBottom: 16 }}>
-        <H2 mb="0">AI usage, {data.range.from} to {data.range.to} (UTC)</H2>
+        <H2 mb="0" data-testid="dashboard-range">AI usage, {data.range.from} to {data.range.to} <span data-testid="dashboard-zone" style={{ color: '#6b7280', fontSize: '0.7em' }}>days in {data.range.timeZone}</span></H2>
         <Box style={{ display: 'flex', gap: 6 }}>
           {RANGES.map((n) => (
             <Button key={n} size="sm" data-days={n} variant={n === days ? 'contained' : 'outlined'} onClick={() => setDays(n)}>{n} days</Button>

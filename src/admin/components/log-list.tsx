@@ -3,6 +3,7 @@ import { useLocation } from 'react-router-dom';
 import { List, useQueryParams, type ActionProps } from 'adminjs';
 import { Box, Button, Input } from '@adminjs/design-system';
 import { StatsPanel } from './stats-panel.js';
+import { panelTimeZone } from './panel-time.js';
 
 const QUICK_RANGES = [
   { id: 'today', label: 'Today' },
@@ -63,6 +64,7 @@ const LogList: React.FC<ActionProps> = (props) => {
           <Button type="button" size="sm" data-range="all" variant={current.period ? 'outlined' : 'contained'} onClick={() => pickRange(undefined)}>
             All time
           </Button>
+          <span data-testid="quick-ranges-zone" style={{ alignSelf: 'center', color: '#6b7280', fontSize: 12 }}>days in {panelTimeZone()}</span>
         </Box>
       </Box>
       <Box variant="container" mb="lg">

@@ -1,18 +1,21 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
 import type { SectionRegistry } from '../../core/sections.js';
+import { dayInZone } from '../time/time-zone.js';
 
-/** Ranges the dashboard offers, in days ending today (UTC). */
+/** Ranges the dashboard offers, in days ending today (in the panel's time zone). */
 export const DASHBOARD_RANGES = [7, 30, 90] as const;
 const DEFAULT_DAYS = 30;
 const MAX_DAYS = 366;
 const DAY_MS = 86_400_000;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-/** Inclusive UTC days. */
+/** Inclusive days of `timeZone`. */
 export interface DashboardRange {
   from: string;
   to: string;
   days: number;
+  /** The panel's time zone: the days are its calendar days. */
+  timeZone: string;
 }
 
 export interface DayFigures {
@@ -39,38 +42,55 @@ export interface DashboardData {
 
 const day = (date: Date) => date.toISOString().slice(0, 10);
 
-/** `?days=7|30|90`, or `?from=YYYY-MM-DD&to=YYYY-MM-DD` (at most a year); anything else gives the last 30 days. */
-export function parseDashboardRange(query: Record<string, unknown> = {}, today = new Date()): DashboardRange {
+/**
+ * `?days=7|30|90` ending today in the zone, or `?from=YYYY-MM-DD&to=YYYY-MM-DD` (at most a year);
+ * anything else gives the last 30 days.
+ */
+export function parseDashboardRange(query: Record<string, unknown> = {}, timeZone = 'UTC', now = new Date()): DashboardRange {
   const from = String(query.from ?? '');
   const to = String(query.to ?? '');
   if (DATE.test(from) && DATE.test(to)) {
     const span = Math.round((Date.parse(to) - Date.parse(from)) / DAY_MS) + 1;
-    if (span >= 1 && span <= MAX_DAYS) return { from, to, days: span };
+    if (span >= 1 && span <= MAX_DAYS) return { from, to, days: span, timeZone };
   }
   const days = (DASHBOARD_RANGES as readonly number[]).includes(Number(query.days)) ? Number(query.days) : DEFAULT_DAYS;
-  const end = day(today);
-  return { from: day(new Date(Date.parse(end) - (days - 1) * DAY_MS)), to: end, days };
+  const end = dayInZone(now, timeZone);
+  return { from: day(new Date(Date.parse(end) - (days - 1) * DAY_MS)), to: end, days, timeZone };
+}
+
+/**
+ * The rows the dashboard sums, shaped like ai_usage_tracking. Its days are UTC days, so in UTC it is
+ * the aggregate itself; in another zone the logs of the range, each counted on its day in that zone
+ * (a scan of the range's rows through the created_at index instead of the aggregate's few rows).
+ */
+function dailyRows(timeZone: string): string {
+  if (timeZone === 'UTC') return 'ai_usage_tracking';
+  return `(SELECT (created_at AT TIME ZONE $3::text)::date AS date, user_id, section, model_name, 1 AS request_count,
+            (NOT success)::int AS failure_count, total_tokens, cost_usd, response_time_ms AS total_response_time_ms
+     FROM ai_usage_logs
+     WHERE created_at >= ($1::date::timestamp AT TIME ZONE $3::text) AND created_at < (($2::date + 1)::timestamp AT TIME ZONE $3::text)) AS daily`;
 }
 
 interface SectionDayRow { date: string; section: string; requests: string; failures: string; tokens: string; cost: string; response_ms: string }
 
-/** The dashboard's figures, all from ai_usage_tracking (plus users for names): never a scan of the logs. */
+/** The dashboard's figures: from ai_usage_tracking (plus users for names) in UTC, from the range's logs in another zone. */
 export async function loadDashboard(sequelize: Sequelize, sections: SectionRegistry, range: DashboardRange): Promise<DashboardData> {
-  const bind = [range.from, range.to];
+  const bind = range.timeZone === 'UTC' ? [range.from, range.to] : [range.from, range.to, range.timeZone];
+  const rows = dailyRows(range.timeZone);
   const select = <T extends object>(sql: string) => sequelize.query<T>(sql, { bind, type: QueryTypes.SELECT });
   const sums = 'sum(request_count) AS requests, sum(total_tokens) AS tokens, sum(cost_usd) AS cost';
   const [perDay, users, models] = await Promise.all([
     select<SectionDayRow>(
       `SELECT to_char(date, 'YYYY-MM-DD') AS date, section, ${sums}, sum(failure_count) AS failures, sum(total_response_time_ms) AS response_ms
-       FROM ai_usage_tracking WHERE date BETWEEN $1::date AND $2::date GROUP BY date, section ORDER BY date, section`,
+       FROM ${rows} WHERE date BETWEEN $1::date AND $2::date GROUP BY date, section ORDER BY date, section`,
     ),
     select<{ user_id: number | null; username: string | null; requests: string; tokens: string; cost: string }>(
-      `WITH top AS (SELECT user_id, ${sums} FROM ai_usage_tracking WHERE date BETWEEN $1::date AND $2::date
+      `WITH top AS (SELECT user_id, ${sums} FROM ${rows} WHERE date BETWEEN $1::date AND $2::date
                     GROUP BY user_id ORDER BY sum(total_tokens) DESC, user_id LIMIT 10)
        SELECT top.*, u.username FROM top LEFT JOIN users u ON u.id = top.user_id ORDER BY top.tokens DESC, top.user_id`,
     ),
     select<{ model_name: string; requests: string; tokens: string; cost: string }>(
-      `SELECT model_name, ${sums} FROM ai_usage_tracking WHERE date BETWEEN $1::date AND $2::date
+      `SELECT model_name, ${sums} FROM ${rows} WHERE date BETWEEN $1::date AND $2::date
        GROUP BY model_name ORDER BY sum(request_count) DESC, model_name LIMIT 10`,
     ),
   ]);

@@ -7,7 +7,7 @@ import type { AdminContext } from './context.js';
 export function subscriptionsResource(context: AdminContext): ResourceWithOptions {
   const { core, components: C } = context;
   return {
-    resource: new SafeSequelizeResource(core.Subscription),
+    resource: new SafeSequelizeResource(core.Subscription, { timeZone: context.config.panelTimeZone }),
     // Finance corrects plans and quotas by re-importing an edited export (validated, all-or-nothing, by id).
     features: [exportImportFeature({ componentLoader: context.componentLoader, import: { fields: ['userId', 'plan', 'tokenQuota', 'periodStart', 'periodEnd', 'canceledAt'] } })],
     options: {
@@ -32,7 +32,7 @@ export function subscriptionsResource(context: AdminContext): ResourceWithOption
  */
 export function apiTokensResource(context: AdminContext): ResourceWithOptions {
   return {
-    resource: new SafeSequelizeResource(context.core.ApiToken, { hidden: ['tokenHash'] }),
+    resource: new SafeSequelizeResource(context.core.ApiToken, { hidden: ['tokenHash'], timeZone: context.config.panelTimeZone }),
     options: {
       id: 'api_tokens',
       navigation: { name: 'Accounts', icon: 'User' },

@@ -13,11 +13,12 @@ export const AI_USAGE_LOGS_ID = 'ai_usage_logs';
 /** The AI usage log: read-only, newest first, one search box, statistics over the list's own query. */
 export function aiUsageLogResource(context: AdminContext, countOptions?: LogCountOptions): ResourceWithOptions {
   const { core, sequelize, sections, components: C, componentLoader } = context;
+  const timeZone = context.config.panelTimeZone;
   const shared = ledgerProperties(context);
   return {
-    resource: new AIUsageLogResource(core.AIUsageLog, sections, countOptions),
+    resource: new AIUsageLogResource(core.AIUsageLog, sections, countOptions, timeZone),
     // Export exactly the rows of the list (same query); no import: only the tracker writes the log.
-    features: [exportImportFeature({ componentLoader, source: aiUsageLogExportSource(sequelize, sections), import: false })],
+    features: [exportImportFeature({ componentLoader, source: aiUsageLogExportSource(sequelize, sections, timeZone), import: false })],
     options: {
       id: AI_USAGE_LOGS_ID,
       navigation: { name: 'AI usage', icon: 'Activity' },
@@ -43,7 +44,7 @@ export function aiUsageLogResource(context: AdminContext, countOptions?: LogCoun
           showInDrawer: true,
           containerWidth: '820px',
           component: C.StatsAction,
-          handler: statsHandler(sequelize, sections),
+          handler: statsHandler(sequelize, sections, timeZone),
           custom: { readOnly: true },
         },
         modelChoices: { actionType: 'resource', isVisible: false, handler: modelChoicesHandler(sequelize), custom: { readOnly: true } },

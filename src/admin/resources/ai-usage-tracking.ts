@@ -10,7 +10,7 @@ export function aiUsageTrackingResource(context: AdminContext): ResourceWithOpti
   const { core, sequelize, componentLoader } = context;
   const shared = ledgerProperties(context);
   return {
-    resource: new SafeSequelizeResource(core.AIUsageTracking, { exact: ['section', 'modelName'], readOnly: true }),
+    resource: new SafeSequelizeResource(core.AIUsageTracking, { exact: ['section', 'modelName'], readOnly: true, timeZone: context.config.panelTimeZone }),
     features: [exportImportFeature({ componentLoader, import: false })],
     options: {
       id: 'ai_usage_tracking',

@@ -30,7 +30,7 @@ export function usersResource(context: AdminContext): ResourceWithOptions {
   const { core, sequelize, components: C } = context;
   const quota = withActiveQuota(sequelize);
   return {
-    resource: new SafeSequelizeResource(core.User, { exact: ['role'], hidden: ['passwordHash'] }),
+    resource: new SafeSequelizeResource(core.User, { exact: ['role'], hidden: ['passwordHash'], timeZone: context.config.panelTimeZone }),
     // Exported, never imported: an import could create logins and roles around the password rules.
     features: [exportImportFeature({ componentLoader: context.componentLoader, import: false })],
     options: {

@@ -23,14 +23,14 @@ export interface Browser {
  * Headless Chromium with a fresh profile, no background traffic, and every request to a host
  * other than the loopback recorded and aborted: the panel must work without them.
  */
-export async function launchBrowser(executablePath: string): Promise<Browser> {
+export async function launchBrowser(executablePath: string, options: { timezoneId?: string; viewport?: { width: number; height: number } } = {}): Promise<Browser> {
   const profile = await mkdtemp(path.join(tmpdir(), 'ai-usage-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath,
     headless: true,
-    viewport: { width: 1440, height: 1000 },
-    // Dates typed into the filters are read in this zone; the expected rows are computed in UTC.
-    timezoneId: 'UTC',
+    viewport: options.viewport ?? { width: 1440, height: 1000 },
+    // The browser's own zone must change nothing: the panel shows and reads days in its configured zone.
+    timezoneId: options.timezoneId ?? 'Europe/Berlin',
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   const offsite: string[] = [];
