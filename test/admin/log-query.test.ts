@@ -27,6 +27,22 @@ describe('readLogListParams', () => {
     expect(plain.search).toBe('Alice');
   });
 
+  it('reads bare days as whole days of the panel zone, across a DST change too', () => {
+    const berlin = readLogListParams({ createdAt: { from: '2026-03-29', to: '2026-03-29' } }, undefined, 'Europe/Berlin').filters;
+    // 29 March 2026 is the day Berlin moves from +01:00 to +02:00: 23 hours long.
+    expect(berlin).toMatchObject({ createdFrom: new Date('2026-03-28T23:00:00Z'), createdBefore: new Date('2026-03-29T22:00:00Z') });
+    const tokyo = readLogListParams({ 'createdAt~~from': '2026-11-20', 'createdAt~~to': '2026-11-20' }, undefined, 'Asia/Tokyo').filters;
+    expect(tokyo).toMatchObject({ createdFrom: new Date('2026-11-19T15:00:00Z'), createdBefore: new Date('2026-11-20T15:00:00Z') });
+    expect(readLogListParams({ createdAt: { from: '2026-02-30' } }, undefined, 'Asia/Tokyo').filters.createdFrom).toBe(INVALID);
+  });
+
+  it('answers from the daily aggregate only when the panel zone is UTC, whose days it keeps', () => {
+    expect(aggregateSource(readLogListParams({ createdAt: { from: '2026-11-20', to: '2026-11-20' } }))).toBeDefined();
+    expect(aggregateSource(readLogListParams({ period: '7d' }))).toBeDefined();
+    expect(aggregateSource(readLogListParams({ createdAt: { from: '2026-11-20' } }, undefined, 'Asia/Tokyo'))).toBeUndefined();
+    expect(aggregateSource(readLogListParams({ period: '7d' }, undefined, 'Asia/Tokyo'))).toBeUndefined();
+  });
+
   it('keeps a "to" with a time as an inclusive moment, and marks values that cannot match', () => {
     expect(readLogListParams({ 'createdAt~~to': '2026-11-20T10:00:00.000Z' }).filters.createdTo).toEqual(new Date('2026-11-20T10:00:00Z'));
     const bad = readLogListParams({ success: 'maybe', userId: 'abc', createdAt: { from: 'yesterday-ish' }, period: 'decade' }).filters;

@@ -120,6 +120,8 @@ describe('the dashboard', () => {
     expect(parseDashboardRange({ days: '7' }, 'UTC', today)).toEqual({ from: '2026-11-18', to: '2026-11-24', days: 7, timeZone: 'UTC' });
     expect(parseDashboardRange({ from: '2026-01-01', to: '2026-01-31' }, 'UTC', today)).toEqual({ from: '2026-01-01', to: '2026-01-31', days: 31, timeZone: 'UTC' });
     expect(parseDashboardRange({ days: '1000', from: '2020-01-01', to: '2026-01-01' }, 'UTC', today).days).toBe(30);
+    // 15:00 UTC is already the next day in Tokyo.
+    expect(parseDashboardRange({ days: '7' }, 'Asia/Tokyo', today)).toEqual({ from: '2026-11-19', to: '2026-11-25', days: 7, timeZone: 'Asia/Tokyo' });
   });
 
   it('serves requests, tokens and cost per day by section, top users and models, from the aggregate alone', async () => {
