@@ -30,7 +30,7 @@ function promptRequest(payload: Record<string, unknown> | undefined): PromptRequ
  * signed-in admin, tracked like an API call. Generations are a record of what happened: no edit.
  */
 export function promptResources(PromptGeneration: PromptGenerationModel, service: PromptService, componentLoader: ComponentLoader): ResourceWithOptions[] {
-  const component = componentLoader.add('PromptGenerationGenerate', fileURLToPath(new URL('./components/generate-prompt.tsx', import.meta.url)));
+  const component = componentLoader.add('PromptGenerationGenerate', fileURLToPath(new URL('./components/generate-prompt', import.meta.url)));
   return [
     {
       resource: PromptGeneration,

@@ -1,7 +1,7 @@
 import type { ComponentLoader } from 'adminjs';
 import { fileURLToPath } from 'node:url';
 
-const file = (name: string) => fileURLToPath(new URL(`./components/${name}.tsx`, import.meta.url));
+const file = (name: string) => fileURLToPath(new URL(`./components/${name}`, import.meta.url));
 
 /**
  * Registers the panel's components on the application's ComponentLoader and returns their names.
