@@ -1,13 +1,18 @@
 'use strict';
 // Core ledger schema. Raw SQL on purpose: NULLS NOT DISTINCT, partial indexes and CHECKs are the
-// product here, and queryInterface cannot express all of them.
+// product here, and queryInterface cannot express all of them. User ids follow the configured user
+// reference (src/core/users/user-reference.cjs): our own `users` table by default, or the host's.
+const { resolveUserReference, userForeignKey } = require('../src/core/users/user-reference.cjs');
 
 /**
  * @param {import('sequelize').QueryInterface} queryInterface
  * @param {typeof import('sequelize').Sequelize} Sequelize
+ * @param {{ users?: object }} [options] from createMigrator; sequelize-cli reads AI_USAGE_USERS_* instead
  */
-async function up(queryInterface, Sequelize) {
+async function up(queryInterface, Sequelize, options) {
   const q = (sql) => queryInterface.sequelize.query(sql);
+  const users = resolveUserReference(options?.users);
+  const userId = users.idType;
   const [{ version }] = await queryInterface.sequelize.query(
     "SELECT current_setting('server_version_num')::int AS version",
     { type: Sequelize.QueryTypes.SELECT },
@@ -16,25 +21,12 @@ async function up(queryInterface, Sequelize) {
     throw new Error('adminjs-ai-usage needs PostgreSQL 15 or newer (UNIQUE NULLS NOT DISTINCT on ai_usage_tracking)');
   }
 
-  await q(`
-    CREATE TABLE users (
-      id serial PRIMARY KEY,
-      email text NOT NULL,
-      username text NOT NULL,
-      name text,
-      password_hash text,
-      role text NOT NULL DEFAULT 'user' CHECK (role IN ('admin', 'viewer', 'user')),
-      created_at timestamptz NOT NULL DEFAULT now(),
-      updated_at timestamptz NOT NULL DEFAULT now(),
-      CONSTRAINT users_email_format CHECK (email ~ '^[^@\\s]+@[^@\\s]+$')
-    )`);
-  await q('CREATE UNIQUE INDEX users_email_key ON users (lower(email))');
-  await q('CREATE UNIQUE INDEX users_username_key ON users (lower(username))');
+  if (users.own) await createUsersTable(q);
 
   await q(`
     CREATE TABLE subscriptions (
       id serial PRIMARY KEY,
-      user_id integer NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+      user_id ${userId} NOT NULL${userForeignKey(users, 'CASCADE')},
       plan text NOT NULL,
       token_quota bigint NOT NULL CHECK (token_quota >= 0),
       tokens_used bigint NOT NULL DEFAULT 0 CHECK (tokens_used >= 0),
@@ -51,7 +43,7 @@ async function up(queryInterface, Sequelize) {
   await q(`
     CREATE TABLE ai_usage_logs (
       id uuid PRIMARY KEY,
-      user_id integer REFERENCES users (id) ON DELETE RESTRICT,
+      user_id ${userId}${userForeignKey(users, 'RESTRICT')},
       section text NOT NULL,
       model_name text NOT NULL,
       prompt_tokens integer NOT NULL DEFAULT 0 CHECK (prompt_tokens >= 0),
@@ -75,7 +67,7 @@ async function up(queryInterface, Sequelize) {
   await q(`
     CREATE TABLE ai_usage_tracking (
       id bigserial PRIMARY KEY,
-      user_id integer REFERENCES users (id) ON DELETE RESTRICT,
+      user_id ${userId}${userForeignKey(users, 'RESTRICT')},
       date date NOT NULL,
       section text NOT NULL,
       model_name text NOT NULL,
@@ -98,9 +90,28 @@ async function up(queryInterface, Sequelize) {
   await q('CREATE INDEX ai_usage_tracking_model_date_idx ON ai_usage_tracking (model_name, date)');
 }
 
+/** Our own users: only when the ledger's users are not the host's. */
+async function createUsersTable(q) {
+  await q(`
+    CREATE TABLE users (
+      id serial PRIMARY KEY,
+      email text NOT NULL,
+      username text NOT NULL,
+      name text,
+      password_hash text,
+      role text NOT NULL DEFAULT 'user' CHECK (role IN ('admin', 'viewer', 'user')),
+      created_at timestamptz NOT NULL DEFAULT now(),
+      updated_at timestamptz NOT NULL DEFAULT now(),
+      CONSTRAINT users_email_format CHECK (email ~ '^[^@\\s]+@[^@\\s]+$')
+    )`);
+  await q('CREATE UNIQUE INDEX users_email_key ON users (lower(email))');
+  await q('CREATE UNIQUE INDEX users_username_key ON users (lower(username))');
+}
+
 /** @param {import('sequelize').QueryInterface} queryInterface */
-async function down(queryInterface) {
-  await queryInterface.sequelize.query('DROP TABLE IF EXISTS ai_usage_tracking, ai_usage_logs, subscriptions, users');
+async function down(queryInterface, _Sequelize, options) {
+  const users = resolveUserReference(options?.users);
+  await queryInterface.sequelize.query(`DROP TABLE IF EXISTS ai_usage_tracking, ai_usage_logs, subscriptions${users.own ? ', users' : ''}`);
 }
 
 module.exports = { up, down };

@@ -1,9 +1,11 @@
 'use strict';
 // Panel sessions (connect-pg-simple's table) and per-user API bearer tokens (stored as SHA-256).
+const { resolveUserReference, userForeignKey } = require('../src/core/users/user-reference.cjs');
 
 /** @param {import('sequelize').QueryInterface} queryInterface */
-async function up(queryInterface) {
+async function up(queryInterface, _Sequelize, options) {
   const q = (sql) => queryInterface.sequelize.query(sql);
+  const users = resolveUserReference(options?.users);
   await q(`
     CREATE TABLE session (
       sid varchar NOT NULL PRIMARY KEY,
@@ -15,7 +17,7 @@ async function up(queryInterface) {
   await q(`
     CREATE TABLE api_tokens (
       id serial PRIMARY KEY,
-      user_id integer NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+      user_id ${users.idType} NOT NULL${userForeignKey(users, 'CASCADE')},
       name text NOT NULL DEFAULT 'default',
       token_hash text NOT NULL UNIQUE,
       token_prefix text NOT NULL,

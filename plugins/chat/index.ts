@@ -6,6 +6,7 @@ import { chatResources } from './resources.js';
 import { chatRoutes } from './routes.js';
 import { seedChat } from './seed.js';
 import { createChatService } from './service.js';
+import { userIdDataType } from '../../src/core/index.js';
 
 export interface ChatPluginOptions extends Partial<HistoryPolicy> {
   /** Model of the replies, tracked under section chat. */
@@ -36,7 +37,7 @@ export function chatPlugin(options: ChatPluginOptions = {}) {
   return definePlugin({
     name: 'chat',
     migrations: fileURLToPath(new URL('./migrations', import.meta.url)),
-    models: ({ sequelize }) => ({ ...defineChatModels(sequelize) }),
+    models: ({ sequelize, core }) => ({ ...defineChatModels(sequelize, userIdDataType(core.users)) }),
     // Transcripts are exported, never imported: they are what the users and the model said.
     resources: (context) => withExportImport(chatResources(models(context)), { componentLoader: context.componentLoader, import: false }),
     routes: (context) => chatRoutes(service(context)),

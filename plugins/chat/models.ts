@@ -1,8 +1,10 @@
 import { DataTypes, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Model, type ModelStatic, type Sequelize } from 'sequelize';
+import type { DataType } from 'sequelize';
+import type { UserId } from '../../src/core/index.js';
 
 export interface ConversationAttributes extends Model<InferAttributes<ConversationAttributes>, InferCreationAttributes<ConversationAttributes>> {
   id: string;
-  userId: number;
+  userId: UserId;
   title: string;
   systemPrompt: CreationOptional<string | null>;
   /** Summary of the first `summarizedMessageCount` messages, sent instead of them. */
@@ -29,12 +31,12 @@ export interface ChatModels {
   Message: ModelStatic<MessageAttributes>;
 }
 
-export function defineChatModels(sequelize: Sequelize): ChatModels {
+export function defineChatModels(sequelize: Sequelize, userIdType: DataType = DataTypes.INTEGER): ChatModels {
   const Conversation = sequelize.define<ConversationAttributes>(
     'ChatConversation',
     {
       id: { type: DataTypes.UUID, primaryKey: true, defaultValue: DataTypes.UUIDV4 },
-      userId: { type: DataTypes.INTEGER, allowNull: false },
+      userId: { type: userIdType, allowNull: false },
       title: { type: DataTypes.TEXT, allowNull: false, validate: { len: [1, 200] } },
       systemPrompt: { type: DataTypes.TEXT, allowNull: true },
       summary: { type: DataTypes.TEXT, allowNull: true },

@@ -3,6 +3,7 @@ import { Op, type Sequelize } from 'sequelize';
 import type { GeminiFactory } from '../../src/gemini/index.js';
 import { messagesToSummarize, summaryInstruction, systemInstruction, toTurn, type HistoryPolicy } from './history.js';
 import type { ChatModels, ConversationAttributes, MessageAttributes } from './models.js';
+import type { UserId } from '../../src/core/index.js';
 
 export interface ChatServiceOptions {
   sequelize: Sequelize;
@@ -30,7 +31,7 @@ export function createChatService(options: ChatServiceOptions) {
   const { sequelize, models, gemini, history } = options;
   const { Conversation, Message } = models;
 
-  async function owned(conversationId: string, userId: number): Promise<ConversationAttributes> {
+  async function owned(conversationId: string, userId: UserId): Promise<ConversationAttributes> {
     const conversation = await Conversation.findOne({ where: { id: conversationId, userId } });
     if (!conversation) throw new ConversationNotFoundError(`conversation ${conversationId} not found`);
     return conversation;
@@ -48,7 +49,7 @@ export function createChatService(options: ChatServiceOptions) {
   }
 
   /** Folds the older messages into the conversation's summary (tracked under session_memory). */
-  async function summarizeIfLong(conversation: ConversationAttributes, userId: number, total: number): Promise<void> {
+  async function summarizeIfLong(conversation: ConversationAttributes, userId: UserId, total: number): Promise<void> {
     const target = messagesToSummarize(total, conversation.summarizedMessageCount, history);
     if (target <= conversation.summarizedMessageCount) return;
     const older = await Message.findAll({
@@ -66,11 +67,11 @@ export function createChatService(options: ChatServiceOptions) {
   }
 
   return {
-    async create(userId: number, title: string, systemPrompt: string | null): Promise<ConversationAttributes> {
+    async create(userId: UserId, title: string, systemPrompt: string | null): Promise<ConversationAttributes> {
       return Conversation.create({ id: randomUUID(), userId, title, systemPrompt });
     },
 
-    async get(conversationId: string, userId: number) {
+    async get(conversationId: string, userId: UserId) {
       const conversation = await owned(conversationId, userId);
       const messages = await Message.findAll({ where: { conversationId }, order: [['position', 'ASC']] });
       return { conversation, messages };
@@ -81,7 +82,7 @@ export function createChatService(options: ChatServiceOptions) {
      * Gemini for the reply with the summary plus the recent messages. A failed call leaves the user
      * message stored and no reply; the failure is in the ledger and rethrown.
      */
-    async send(conversationId: string, userId: number, content: string): Promise<ChatReply> {
+    async send(conversationId: string, userId: UserId, content: string): Promise<ChatReply> {
       await owned(conversationId, userId);
       const userMessage = await append(conversationId, 'user', content);
       const conversation = await owned(conversationId, userId);

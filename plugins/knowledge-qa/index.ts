@@ -6,6 +6,7 @@ import { knowledgeResources } from './resources.js';
 import { knowledgeRoutes } from './routes.js';
 import { seedKnowledge } from './seed.js';
 import { createKnowledgeService } from './service.js';
+import { userIdDataType } from '../../src/core/index.js';
 
 export interface KnowledgeQaPluginOptions {
   /** Model the Q&A pairs are written with, tracked under section knowledge_qa. */
@@ -31,7 +32,7 @@ export function knowledgeQaPlugin(options: KnowledgeQaPluginOptions = {}) {
   return definePlugin({
     name: 'knowledge-qa',
     migrations: fileURLToPath(new URL('./migrations', import.meta.url)),
-    models: ({ sequelize }) => ({ ...defineKnowledgeModels(sequelize) }),
+    models: ({ sequelize, core }) => ({ ...defineKnowledgeModels(sequelize, userIdDataType(core.users)) }),
     // Pages and pairs come from generation (with embeddings), so they are exported, not imported.
     resources: (context) => withExportImport(knowledgeResources(models(context), service(context)), { componentLoader: context.componentLoader, import: false }),
     routes: (context) => knowledgeRoutes(service(context), fetchPolicy),

@@ -1,10 +1,12 @@
 import { DataTypes, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Model, type ModelStatic, type Sequelize } from 'sequelize';
+import type { DataType } from 'sequelize';
+import type { UserId } from '../../src/core/index.js';
 
 export type PageStatus = 'pending' | 'ready' | 'failed';
 
 export interface WebsitePageAttributes extends Model<InferAttributes<WebsitePageAttributes>, InferCreationAttributes<WebsitePageAttributes>> {
   id: CreationOptional<number>;
-  userId: number;
+  userId: UserId;
   /** Where the page came from; null when it was given as HTML or text. */
   url: CreationOptional<string | null>;
   title: string;
@@ -36,12 +38,12 @@ export interface KnowledgeModels {
   QAPair: ModelStatic<QAPairAttributes>;
 }
 
-export function defineKnowledgeModels(sequelize: Sequelize): KnowledgeModels {
+export function defineKnowledgeModels(sequelize: Sequelize, userIdType: DataType = DataTypes.INTEGER): KnowledgeModels {
   const WebsitePage = sequelize.define<WebsitePageAttributes>(
     'WebsitePage',
     {
       id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
-      userId: { type: DataTypes.INTEGER, allowNull: false },
+      userId: { type: userIdType, allowNull: false },
       url: { type: DataTypes.TEXT, allowNull: true },
       title: { type: DataTypes.TEXT, allowNull: false },
       content: { type: DataTypes.TEXT, allowNull: false },

@@ -3,6 +3,7 @@ import type { GenerateContentResult, GeminiFactory, ResponseSchema } from '../..
 import type { KnowledgeModels, QAPairAttributes, WebsitePageAttributes } from './models.js';
 import type { PageSource } from './page-input.js';
 import { parseQAPairs, QA_RESPONSE_SCHEMA, type QAPair } from './qa-schema.js';
+import type { UserId } from '../../src/core/index.js';
 
 export interface KnowledgeServiceOptions {
   sequelize: Sequelize;
@@ -99,23 +100,23 @@ export function createKnowledgeService(options: KnowledgeServiceOptions) {
 
   return {
     /** Stores the page, then generates its pairs (a failed generation keeps the page, marked failed). */
-    async add(userId: number, source: PageSource) {
+    async add(userId: UserId, source: PageSource) {
       const page = await WebsitePage.create({ userId, url: source.url, title: source.title, content: source.content, contentLength: source.content.length });
       return generate(page);
     },
 
     /** Keeps a page that could not be fetched, failed with the reason, so it shows in the panel. */
-    async recordFetchFailure(userId: number, url: string, reason: string): Promise<WebsitePageAttributes> {
+    async recordFetchFailure(userId: UserId, url: string, reason: string): Promise<WebsitePageAttributes> {
       return WebsitePage.create({ userId, url, title: url, content: '', contentLength: 0, status: 'failed', failureReason: reason });
     },
 
-    async regenerate(pageId: number, userId?: number) {
+    async regenerate(pageId: number, userId?: UserId) {
       const page = await WebsitePage.findOne({ where: userId === undefined ? { id: pageId } : { id: pageId, userId } });
       if (!page) throw new PageNotFoundError(`page ${pageId} not found`);
       return generate(page);
     },
 
-    async get(pageId: number, userId: number) {
+    async get(pageId: number, userId: UserId) {
       const page = await WebsitePage.findOne({ where: { id: pageId, userId } });
       if (!page) throw new PageNotFoundError(`page ${pageId} not found`);
       return { page, pairs: await QAPair.findAll({ where: { pageId }, order: [['position', 'ASC']] }) };

@@ -5,6 +5,7 @@ import { promptResources } from './resources.js';
 import { promptRoutes } from './routes.js';
 import { seedPrompts } from './seed.js';
 import { createPromptService, PROMPT_JOB } from './service.js';
+import { userIdDataType } from '../../src/core/index.js';
 
 export interface PromptGenerationPluginOptions {
   /** Model the prompts are written with, tracked under section prompt_generation. */
@@ -27,7 +28,7 @@ export function promptGenerationPlugin(options: PromptGenerationPluginOptions = 
   return definePlugin({
     name: 'prompt-generation',
     migrations: fileURLToPath(new URL('./migrations', import.meta.url)),
-    models: ({ sequelize }) => ({ PromptGeneration: definePromptGeneration(sequelize) }),
+    models: ({ sequelize, core }) => ({ PromptGeneration: definePromptGeneration(sequelize, userIdDataType(core.users)) }),
     resources: (context) =>
       withExportImport(promptResources(context.models.PromptGeneration as PromptGenerationModel, service(context), context.componentLoader), {
         componentLoader: context.componentLoader,

@@ -1,10 +1,12 @@
 import { DataTypes, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Model, type ModelStatic, type Sequelize } from 'sequelize';
+import type { DataType } from 'sequelize';
+import type { UserId } from '../../src/core/index.js';
 
 export type GenerationStatus = 'queued' | 'running' | 'completed' | 'failed';
 
 export interface PromptGenerationAttributes extends Model<InferAttributes<PromptGenerationAttributes>, InferCreationAttributes<PromptGenerationAttributes>> {
   id: CreationOptional<string>;
-  userId: number;
+  userId: UserId;
   businessType: string;
   tone: string;
   language: string;
@@ -24,13 +26,13 @@ export interface PromptGenerationAttributes extends Model<InferAttributes<Prompt
 
 export type PromptGenerationModel = ModelStatic<PromptGenerationAttributes>;
 
-export function definePromptGeneration(sequelize: Sequelize): PromptGenerationModel {
+export function definePromptGeneration(sequelize: Sequelize, userIdType: DataType = DataTypes.INTEGER): PromptGenerationModel {
   const text = (max: number, allowNull = false) => ({ type: DataTypes.TEXT, allowNull, validate: { len: [allowNull ? 0 : 1, max] as [number, number] } });
   return sequelize.define<PromptGenerationAttributes>(
     'PromptGeneration',
     {
       id: { type: DataTypes.UUID, primaryKey: true, defaultValue: DataTypes.UUIDV4 },
-      userId: { type: DataTypes.INTEGER, allowNull: false },
+      userId: { type: userIdType, allowNull: false },
       businessType: text(120),
       tone: text(60),
       language: text(60),

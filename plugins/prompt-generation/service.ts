@@ -3,6 +3,7 @@ import type { GeminiFactory } from '../../src/gemini/index.js';
 import type { JobQueue, JobStatus } from '../../src/jobs/job-queue.js';
 import { buildPromptInstruction, type PromptRequest } from './instruction.js';
 import type { PromptGenerationAttributes, PromptGenerationModel } from './models.js';
+import type { UserId } from '../../src/core/index.js';
 
 export const PROMPT_JOB = 'prompt-generation';
 
@@ -50,7 +51,7 @@ export function createPromptService(options: PromptServiceOptions) {
     run,
 
     /** Stores the request and generates now, or enqueues a job when `async`. */
-    async generate(userId: number, request: PromptRequest, async: boolean): Promise<PromptGenerationAttributes> {
+    async generate(userId: UserId, request: PromptRequest, async: boolean): Promise<PromptGenerationAttributes> {
       const generation = await PromptGeneration.create({ ...request, userId, status: async ? 'queued' : 'running', isAsync: async });
       if (!async) return run(generation);
       const jobId = await jobs.send(PROMPT_JOB, { generationId: generation.id });
@@ -58,7 +59,7 @@ export function createPromptService(options: PromptServiceOptions) {
     },
 
     /** The job's generation (the caller's own) and pg-boss's view of the job. */
-    async job(jobId: string, userId: number): Promise<{ generation: PromptGenerationAttributes; queue: JobStatus | null }> {
+    async job(jobId: string, userId: UserId): Promise<{ generation: PromptGenerationAttributes; queue: JobStatus | null }> {
       const generation = await PromptGeneration.findOne({ where: { jobId, userId } });
       if (!generation) throw new GenerationNotFoundError(`job ${jobId} not found`);
       return { generation, queue: await jobs.status(PROMPT_JOB, jobId) };

@@ -10,5 +10,7 @@ export const LEDGER_RESOURCE_IDS: ReadonlySet<string> = new Set([AI_USAGE_LOGS_I
 
 /** AdminJS resources of the core models. */
 export function coreResources(context: AdminContext): ResourceWithOptions[] {
-  return [aiUsageLogResource(context), aiUsageTrackingResource(context), usersResource(context), subscriptionsResource(context), apiTokensResource(context)];
+  // A host's users are the host's resource (UserReferenceOptions.resourceId), not ours.
+  const users = context.core.users.own ? [usersResource(context)] : [];
+  return [aiUsageLogResource(context), aiUsageTrackingResource(context), ...users, subscriptionsResource(context), apiTokensResource(context)];
 }

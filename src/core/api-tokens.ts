@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { ApiTokenModel } from './models/api-token.js';
+import type { UserId } from './users/user-id.js';
 
 const TOKEN_PREFIX = 'aiu_';
 
@@ -8,7 +9,7 @@ export function hashApiToken(token: string): string {
 }
 
 /** Creates a token for the user and returns it in clear: the only time it is ever visible. */
-export async function issueApiToken(ApiToken: ApiTokenModel, userId: number, name = 'default'): Promise<string> {
+export async function issueApiToken(ApiToken: ApiTokenModel, userId: UserId, name = 'default'): Promise<string> {
   const token = `${TOKEN_PREFIX}${randomBytes(24).toString('base64url')}`;
   await ApiToken.create({ userId, name, tokenHash: hashApiToken(token), tokenPrefix: token.slice(0, TOKEN_PREFIX.length + 6) });
   return token;

@@ -27,7 +27,7 @@ export class UnknownSectionError extends TrackingError {
 }
 
 export class UnknownUserError extends TrackingError {
-  constructor(readonly userId: number) {
+  constructor(readonly userId: number | string) {
     super('UNKNOWN_USER', `user ${userId} does not exist`);
   }
 }

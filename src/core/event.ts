@@ -3,13 +3,15 @@ import { InvalidEventError } from './errors.js';
 import { normalizeModelName } from './pricing.js';
 import { SERVICE_TIERS, type ServiceTier, type UsageDetails } from './prices/types.js';
 import type { SectionRegistry } from './sections.js';
+import { checkUserId, type UserId } from './users/user-id.js';
+import type { UserReference } from './users/user-reference.cjs';
 
 /** One AI request (attempt) as a caller reports it. Only `section` and `responseTimeMs` are required. */
 export interface UsageEvent {
   /** Idempotency key: replaying the same id changes nothing. Generated when absent. */
   id?: string;
   /** The user the request was made for; null or absent for system work. */
-  userId?: number | null;
+  userId?: UserId | null;
   section: string;
   /** Defaults to the section's default model. */
   modelName?: string;
@@ -45,7 +47,7 @@ export interface UsageEvent {
 /** A validated event with every column decided, ready to be written. */
 export interface NormalizedEvent {
   id: string;
-  userId: number | null;
+  userId: UserId | null;
   section: string;
   modelName: string;
   promptTokens: number;
@@ -174,7 +176,7 @@ function serviceTier(value: unknown): ServiceTier {
 }
 
 /** Validates a caller's event and decides every column; throws InvalidEventError or UnknownSectionError. */
-export function normalizeEvent(event: UsageEvent, sections: SectionRegistry, now = new Date()): NormalizedEvent {
+export function normalizeEvent(event: UsageEvent, sections: SectionRegistry, now = new Date(), userIdType: UserReference['idType'] = 'integer'): NormalizedEvent {
   if (typeof event !== 'object' || event === null) throw new InvalidEventError('event', 'must be an object');
   if (typeof event.section !== 'string') throw new InvalidEventError('section', 'is required');
   const section = sections.get(event.section);
@@ -182,10 +184,7 @@ export function normalizeEvent(event: UsageEvent, sections: SectionRegistry, now
   const id = event.id ?? randomUUID();
   if (typeof id !== 'string' || !UUID.test(id)) throw new InvalidEventError('id', `must be a uuid, got ${String(id)}`);
 
-  const userId = event.userId ?? null;
-  if (userId !== null && (typeof userId !== 'number' || !Number.isSafeInteger(userId) || userId <= 0)) {
-    throw new InvalidEventError('userId', `must be a positive integer or null, got ${String(userId)}`);
-  }
+  const userId = event.userId === undefined || event.userId === null ? null : checkUserId(event.userId, userIdType);
 
   if (event.modelName !== undefined && typeof event.modelName !== 'string') throw new InvalidEventError('modelName', 'must be a string');
   const modelName = normalizeModelName(event.modelName ?? section.defaultModel);

@@ -7,3 +7,6 @@ export * from './tracker.js';
 export * from './database.js';
 export * from './migrator.js';
 export * from './models/index.js';
+export * from './users/user-id.js';
+export { userIdDataType } from './users/user-model.js';
+export { OWN_USERS, resolveUserReference, type UserReference, type UserReferenceOptions } from './users/user-reference.cjs';

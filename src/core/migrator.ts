@@ -4,13 +4,27 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Sequelize as SequelizeStatic, type QueryInterface, type Sequelize } from 'sequelize';
 import { SequelizeStorage, Umzug } from 'umzug';
+import { resolveUserReference, type UserReference, type UserReferenceOptions } from './users/user-reference.cjs';
 
 /** The core schema's migrations: the top-level migrations/ folder. */
 export const CORE_MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url));
 
+/** What our migrations receive after sequelize-cli's two arguments (sequelize-cli gives them nothing: they read AI_USAGE_USERS_*). */
+export interface MigrationOptions {
+  /** Where user ids point: our own `users` table (default) or the host's. */
+  users: UserReference;
+}
+
 interface MigrationModule {
-  up(queryInterface: QueryInterface, sequelize: typeof SequelizeStatic): Promise<void>;
-  down(queryInterface: QueryInterface, sequelize: typeof SequelizeStatic): Promise<void>;
+  up(queryInterface: QueryInterface, sequelize: typeof SequelizeStatic, options: MigrationOptions): Promise<void>;
+  down(queryInterface: QueryInterface, sequelize: typeof SequelizeStatic, options: MigrationOptions): Promise<void>;
+}
+
+export interface MigratorOptions {
+  /** The ledger's user reference; the same one the application is given (createAiUsage's `users`). */
+  users?: UserReferenceOptions | UserReference;
+  /** Log each migration to the console. */
+  log?: boolean;
 }
 
 const require = createRequire(import.meta.url);
@@ -27,8 +41,9 @@ function migrationsIn(dir: string) {
 }
 
 /** A migrator over the core migrations followed by each extra folder (plugins'), in order. */
-export function createMigrator(sequelize: Sequelize, extraDirs: readonly string[] = [], log = false) {
+export function createMigrator(sequelize: Sequelize, extraDirs: readonly string[] = [], options: MigratorOptions = {}) {
   const queryInterface = sequelize.getQueryInterface();
+  const migrationOptions: MigrationOptions = { users: resolveUserReference(options.users) };
   const files = [CORE_MIGRATIONS_DIR, ...extraDirs].flatMap(migrationsIn);
   const names = new Set<string>();
   for (const file of files) {
@@ -40,12 +55,12 @@ export function createMigrator(sequelize: Sequelize, extraDirs: readonly string[
       const migration = require(file) as MigrationModule;
       return {
         name,
-        up: () => migration.up(queryInterface, SequelizeStatic),
-        down: () => migration.down(queryInterface, SequelizeStatic),
+        up: () => migration.up(queryInterface, SequelizeStatic, migrationOptions),
+        down: () => migration.down(queryInterface, SequelizeStatic, migrationOptions),
       };
     }),
     storage: new SequelizeStorage({ sequelize, modelName: 'SequelizeMeta', tableName: 'SequelizeMeta' }),
     context: queryInterface,
-    logger: log ? console : undefined,
+    logger: options.log ? console : undefined,
   });
 }

@@ -7,6 +7,7 @@ import type { CostQuote, CostStatus } from './prices/types.js';
 import { runRecordStatement, type RecordRow } from './record-event-statement.js';
 import { SectionRegistry } from './sections.js';
 import { recordOrSpool } from './spool/record-or-spool.js';
+import { OWN_USERS, type UserReference } from './users/user-reference.cjs';
 
 export interface TrackerLogger {
   warn(message: string, details: Record<string, unknown>): void;
@@ -22,7 +23,8 @@ export interface TrackerOptions {
   /** Where [TRACK_ERROR] and [TRACK_WARNING] lines go; defaults to the console. */
   logger?: TrackerLogger;
   /** Where trackSafe keeps events while the database cannot take them (src/core/spool); without one they fail. */
-  spool?: TrackerSpool;
+  spool?: TrackerSpool;  /** Where user ids point (their type is checked on every event). Defaults to our own users table. */
+  users?: UserReference;
 }
 
 /** A validated event and, once known, its price: what a spooled event replays, unchanged. */
@@ -136,6 +138,7 @@ function bindValues(event: NormalizedEvent, quote: CostQuote): unknown[] {
 export function createTracker(options: TrackerOptions): Tracker {
   const { sequelize } = options;
   const sections = options.sections ?? new SectionRegistry();
+  const userIdType = (options.users ?? OWN_USERS).idType;
   const prices = options.prices ?? createPriceCatalog(sequelize);
   const logger = options.logger ?? consoleTrackerLogger;
 
@@ -193,7 +196,7 @@ export function createTracker(options: TrackerOptions): Tracker {
   }
 
   async function track(input: UsageEvent, trackOptions: TrackOptions = {}): Promise<TrackResult> {
-    return record({ event: normalizeEvent(input, sections), quote: null }, [], trackOptions.transaction);
+    return record({ event: normalizeEvent(input, sections, new Date(), userIdType), quote: null }, [], trackOptions.transaction);
   }
 
   function failed(caught: unknown, input: UsageEvent): SafeTrackResult {
@@ -210,7 +213,7 @@ export function createTracker(options: TrackerOptions): Tracker {
   async function trackSafe(input: UsageEvent, trackOptions: TrackOptions = {}): Promise<SafeTrackResult> {
     try {
       // Validation comes first: an event refused on its merits is never spooled.
-      const prepared: PreparedEvent = { event: normalizeEvent(input, sections), quote: null };
+      const prepared: PreparedEvent = { event: normalizeEvent(input, sections, new Date(), userIdType), quote: null };
       const warnings: string[] = [];
       const store = () => record(prepared, warnings, trackOptions.transaction);
       // Inside a caller's transaction the event must commit or roll back with it: never spooled.

@@ -1,10 +1,11 @@
 import type { Tracker, TrackerLogger } from '../core/tracker.js';
 import type { RetryPolicy } from './retry.js';
+import type { UserId } from '../core/users/user-id.js';
 
 /** Who and what a Gemini call is for: copied into every row the call writes. */
 export interface TrackingContext {
   /** The user the call is made for; null or absent for system work. */
-  userId?: number | null;
+  userId?: UserId | null;
   /** Section the usage is recorded under; must be registered with the tracker. */
   section: string;
   /** Merged into every row's metadata, e.g. `{ conversation_id }`. */

@@ -1,10 +1,11 @@
 import type { NextFunction, Request, Response } from 'express';
 import { resolveApiToken } from '../core/api-tokens.js';
 import type { CoreModels } from '../core/models/index.js';
+import type { UserId } from '../core/users/user-id.js';
 
 /** The authenticated caller of an /api route. */
 export interface ApiUser {
-  id: number;
+  id: UserId;
   email: string;
   role: string;
 }

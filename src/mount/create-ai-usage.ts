@@ -9,6 +9,7 @@ import { upsertPrices } from '../core/prices/store.js';
 import { SectionRegistry } from '../core/sections.js';
 import { spoolHealthReport, startSpoolDrainer, EventSpool } from '../core/spool/index.js';
 import { consoleTrackerLogger, createTracker } from '../core/tracker.js';
+import { resolveUserReference } from '../core/users/user-reference.cjs';
 import { createGeminiFactory, resolveGeminiEndpoint } from '../gemini/index.js';
 import { routeAsyncErrorsToNext } from '../http/async-errors.js';
 import { startJobQueue } from '../jobs/job-queue.js';
@@ -51,17 +52,18 @@ export async function createAiUsage(options: AiUsageOptions = {}): Promise<AiUsa
   const plugins = options.plugins ?? [];
   const sections = new SectionRegistry();
   checkPlugins(plugins, sections);
+  const users = resolveUserReference(options.users);
 
   const database = ledgerDatabase(options);
   const { sequelize } = database;
   await connect(sequelize);
   if (options.migrate ?? true) {
-    await createMigrator(sequelize, plugins.flatMap((p) => (p.migrations ? [p.migrations] : []))).up();
+    await createMigrator(sequelize, plugins.flatMap((p) => (p.migrations ? [p.migrations] : [])), { users }).up();
   }
-  const core = defineCoreModels(sequelize);
+  const core = defineCoreModels(sequelize, users);
   if (config.pricingFile) await upsertPrices(sequelize, config.pricingFile.entries, `AI_USAGE_PRICING_FILE ${config.pricingFile.path}`);
   const spool = new EventSpool({ ...config.spool, databaseUrl: database.url, logger: consoleTrackerLogger });
-  const tracker = createTracker({ sequelize, sections, prices: createPriceCatalog(sequelize), spool });
+  const tracker = createTracker({ sequelize, sections, users, prices: createPriceCatalog(sequelize), spool });
   // Always running: alert evaluation and delivery are pg-boss jobs, besides the plugins'.
   const jobs = await startJobQueue(database.url, (error) => logger.error('[JOBS] pg-boss error', error));
   const geminiEndpoint = options.gemini ?? (await resolveGeminiEndpoint({ apiKey: config.geminiApiKey, baseUrl: config.geminiBaseUrl }));
@@ -99,7 +101,10 @@ export async function createAiUsage(options: AiUsageOptions = {}): Promise<AiUsa
     spool: { events: spool, drainer },
     health: () => spoolHealthReport(spool, drainer, sequelize),
     admin,
-    apiRouter: (apiOptions = {}) => createApiRouter({ core, sequelize, sections, config, plugins: registered, logger, resolveUser: apiOptions.resolveUser }),
+    apiRouter: (apiOptions = {}) => {
+      if (!users.own && !apiOptions.resolveUser) throw new TypeError('adminjs-ai-usage: with your own users table, the API needs your authentication: pass resolveUser(req)');
+      return createApiRouter({ core, sequelize, sections, config, plugins: registered, logger, resolveUser: apiOptions.resolveUser });
+    },
     async close(closeOptions = {}) {
       alerts.stop();
       await jobs.stop();

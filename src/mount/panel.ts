@@ -26,6 +26,7 @@ export interface LedgerPanel {
 /** The ledger's own AdminJS panel: login, sessions in PostgreSQL, roles, the component bundle and streaming exports. */
 export async function createLedgerPanel(aiUsage: AiUsage, options: PanelOptions, logger: AppLogger): Promise<LedgerPanel> {
   const { config } = aiUsage;
+  if (!aiUsage.core.users.own && !options.authenticate) throw new TypeError('adminjs-ai-usage: with your own users table, the panel needs your login check: pass panel.authenticate');
   const admin = panelAdmin(aiUsage.admin, { rootPath: options.path, companyName: options.companyName, geminiSimulated: Boolean(aiUsage.geminiEndpoint.simulator) });
   // The component bundle is ready before the first page (or, under test, made at the first page): never a race.
   const componentsBundle = adminBundleFor(admin, config);

@@ -6,6 +6,7 @@ import type { CoreModels } from '../core/models/index.js';
 import type { SectionRegistry } from '../core/sections.js';
 import type { EventSpool, HealthReport, SpoolDrainer } from '../core/spool/index.js';
 import type { Tracker } from '../core/tracker.js';
+import type { UserReferenceOptions } from '../core/users/user-reference.cjs';
 import type { GeminiEndpoint, GeminiFactory } from '../gemini/index.js';
 import type { ApiUser } from '../http/api-auth.js';
 import type { JobQueue } from '../jobs/job-queue.js';
@@ -33,6 +34,12 @@ export interface AiUsageOptions {
   gemini?: GeminiEndpoint;
   /** The host AdminJS's ComponentLoader, when the ledger's resources go into the host's own panel. */
   componentLoader?: ComponentLoader;
+  /**
+   * The host's users table (table, idType integer|uuid|text, idColumn, nameColumn, emailColumn,
+   * resourceId). Default: our own `users` table with logins and roles (the standalone app).
+   * Give the migrations the same (createMigrator's `users`, or AI_USAGE_USERS_* for sequelize-cli).
+   */
+  users?: UserReferenceOptions;
 }
 
 /** The ledger's parts for an AdminJS panel: the host's own (`new AdminJS({ resources, dashboard, componentLoader })`) or ours. */
@@ -49,7 +56,7 @@ export interface AiUsageAdminParts {
 export interface ApiRouterOptions {
   /**
    * The host's API authentication: the caller of a request, or null (401). Default: our per-user
-   * bearer tokens (`Authorization: Bearer <token>`, `npm run user:token`).
+   * bearer tokens (`Authorization: Bearer <token>`, `npm run user:token`); required with a host's users.
    */
   resolveUser?: (req: Request) => ApiUser | null | undefined | Promise<ApiUser | null | undefined>;
 }

@@ -1,5 +1,6 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
 import type { UsagePeriod } from './period.js';
+import type { UserId } from '../core/users/user-id.js';
 
 /** Sums of ai_usage_tracking rows, as exact text from PostgreSQL. */
 export interface AggregateSums {
@@ -28,7 +29,7 @@ const SUMS = `COALESCE(sum(request_count), 0)::text AS requests, COALESCE(sum(fa
  * Totals and the per-day, per-section and per-model sums of one user's daily aggregate rows over
  * the period, in one pass (GROUPING SETS) over the (user_id, date) index: never the log.
  */
-export async function aggregateGroups(sequelize: Sequelize, userId: number, period: UsagePeriod): Promise<AggregateGroups> {
+export async function aggregateGroups(sequelize: Sequelize, userId: UserId, period: UsagePeriod): Promise<AggregateGroups> {
   const rows = await sequelize.query<GroupRow>(
     `SELECT CASE WHEN GROUPING(date) = 0 THEN 'date' WHEN GROUPING(section) = 0 THEN 'section'
                  WHEN GROUPING(model_name) = 0 THEN 'model' ELSE 'total' END AS grouped_by,
@@ -66,7 +67,7 @@ export interface AggregateDetailRow {
 }
 
 /** The user's daily aggregate rows in the period, oldest day first. */
-export function aggregateDetailRows(sequelize: Sequelize, userId: number, period: UsagePeriod): Promise<AggregateDetailRow[]> {
+export function aggregateDetailRows(sequelize: Sequelize, userId: UserId, period: UsagePeriod): Promise<AggregateDetailRow[]> {
   return sequelize.query<AggregateDetailRow>(
     `SELECT to_char(date, 'YYYY-MM-DD') AS date, section, model_name AS model, request_count::text AS requests,
             success_count::text AS successes, failure_count::text AS failures, prompt_tokens::text AS prompt_tokens,

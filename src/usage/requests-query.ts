@@ -1,5 +1,6 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { badParameter } from './period.js';
+import type { UserId } from '../core/users/user-id.js';
 
 /** A position in a user's requests, newest first: the last row's created_at (microseconds kept as text) and id. */
 interface RequestsCursor {
@@ -53,7 +54,7 @@ export function parsePageSize(value: unknown): number {
  * (created_at, id) over the (user_id, created_at) index, so page 1,000 costs what page 1 does.
  * Never selects the metadata (where prompts may live).
  */
-export async function requestsPage(sequelize: Sequelize, userId: number, cursorParam: unknown, limit: number): Promise<{ rows: RequestRow[]; nextCursor: string | null }> {
+export async function requestsPage(sequelize: Sequelize, userId: UserId, cursorParam: unknown, limit: number): Promise<{ rows: RequestRow[]; nextCursor: string | null }> {
   const cursor = decodeCursor(cursorParam);
   const rows = await sequelize.query<RequestRow>(
     `SELECT id, to_json(created_at) #>> '{}' AS created_at, section, model_name, success, left(error_message, 300) AS error_message,

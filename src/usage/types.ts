@@ -1,3 +1,4 @@
+import type { UserId } from '../core/users/user-id.js';
 import type { UsagePeriod } from './period.js';
 
 /** Counts of one group of requests. `cost_usd` (an exact decimal string) only when the deployment shows money. */
@@ -35,7 +36,7 @@ export interface UsageBudget {
 
 /** What `GET /api/usage` returns: one user's usage over whole UTC days, read from the daily aggregate. */
 export interface UsageReport {
-  user: { id: number; email: string; name: string | null };
+  user: { id: UserId; email: string | null; name: string | null };
   period: UsagePeriod;
   totals: UsageFigures;
   /** Every day of the period, in order, days without usage as zeros. */

@@ -5,6 +5,7 @@ import { aggregateDetailRows, aggregateGroups, type AggregateDetailRow, type Agg
 import { addDays, daysBetween, periodOfSubscription, resolvePeriod, type UsagePeriod } from './period.js';
 import { requestsPage } from './requests-query.js';
 import type { UsageBudget, UsageFigures, UsageQuota, UsageReport, UsageRequestsPage } from './types.js';
+import type { UserId } from '../core/users/user-id.js';
 
 export interface UsageServiceOptions {
   sequelize: Sequelize;
@@ -12,7 +13,7 @@ export interface UsageServiceOptions {
   /** Whether end users see money (cost_usd); tokens and requests are always shown. */
   showCost: boolean;
   /** The user's budgets for the report; none until budgets exist. */
-  budgetsOf?: (userId: number) => Promise<UsageBudget[]>;
+  budgetsOf?: (userId: UserId) => Promise<UsageBudget[]>;
 }
 
 /** The query parameters a report accepts: `from` and `to`, whole UTC days. */
@@ -53,14 +54,14 @@ export function createUsageService({ sequelize, sections, showCost, budgetsOf = 
   }
 
   /** The period a query asks for, defaulting to the active subscription's; a bad query is a 400. */
-  async function periodFor(userId: number, query: PeriodQuery): Promise<{ period: UsagePeriod; subscription: ActiveSubscription | null }> {
+  async function periodFor(userId: UserId, query: PeriodQuery): Promise<{ period: UsagePeriod; subscription: ActiveSubscription | null }> {
     const subscription = await findActiveSubscription(sequelize, userId);
     const fallback = subscription ? periodOfSubscription(subscription.periodStart, subscription.periodEnd) : null;
     return { period: resolvePeriod(query, fallback), subscription };
   }
 
   /** The user's report; null when the user does not exist. */
-  async function report(userId: number, query: PeriodQuery): Promise<UsageReport | null> {
+  async function report(userId: UserId, query: PeriodQuery): Promise<UsageReport | null> {
     const account = await findAccount(sequelize, userId);
     if (!account) return null;
     const { period, subscription } = await periodFor(userId, query);
@@ -80,13 +81,13 @@ export function createUsageService({ sequelize, sections, showCost, budgetsOf = 
   }
 
   /** The daily aggregate rows behind a report (for the CSV download), and the period they cover. */
-  async function detailRows(userId: number, query: PeriodQuery): Promise<{ period: UsagePeriod; rows: AggregateDetailRow[] }> {
+  async function detailRows(userId: UserId, query: PeriodQuery): Promise<{ period: UsagePeriod; rows: AggregateDetailRow[] }> {
     const { period } = await periodFor(userId, query);
     return { period, rows: await aggregateDetailRows(sequelize, userId, period) };
   }
 
   /** A page of the user's own requests, newest first. */
-  async function requests(userId: number, cursor: unknown, limit: number): Promise<UsageRequestsPage> {
+  async function requests(userId: UserId, cursor: unknown, limit: number): Promise<UsageRequestsPage> {
     const page = await requestsPage(sequelize, userId, cursor, limit);
     return {
       requests: page.rows.map((row) => ({

@@ -18,13 +18,13 @@ function required(name: string): string {
 }
 
 /** A fresh, fully migrated database of its own, cloned from the template made by global setup. */
-export async function createTestDatabase(options: { poolMax?: number } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(options: { poolMax?: number; /** An empty database instead of the migrated template (a host's own schema). */ empty?: boolean } = {}): Promise<TestDatabase> {
   const serverUrl = required(SERVER_URL_ENV);
   const template = required(TEMPLATE_ENV);
   // The jest parent's pid is in the template's name; teardown drops every database carrying it.
   const runPid = template.slice(template.lastIndexOf('_') + 1);
   const name = `${TEST_DB_PREFIX}${runPid}_${randomBytes(5).toString('hex')}`;
-  await withAdminClient(serverUrl, (client) => client.query(`CREATE DATABASE ${name} TEMPLATE ${template}`));
+  await withAdminClient(serverUrl, (client) => client.query(`CREATE DATABASE ${name} TEMPLATE ${options.empty ? 'template0' : template}`));
   const url = withDatabase(serverUrl, name);
   const sequelize = createSequelize(url, { poolMax: options.poolMax ?? 10 });
   return {

@@ -1,14 +1,20 @@
 'use strict';
 // Chat plugin: conversations and their messages. The summary of older messages is kept on the
 // conversation so long histories are sent as summary + recent messages.
+const { resolveUserReference, userForeignKey } = require('../../../src/core/users/user-reference.cjs');
 
-/** @param {import('sequelize').QueryInterface} queryInterface */
-async function up(queryInterface) {
+/**
+ * @param {import('sequelize').QueryInterface} queryInterface
+ * @param {unknown} _Sequelize
+ * @param {{ users?: object }} [options] the ledger's user reference (src/core/users/user-reference.cjs)
+ */
+async function up(queryInterface, _Sequelize, options) {
+  const users = resolveUserReference(options?.users);
   const q = (sql) => queryInterface.sequelize.query(sql);
   await q(`
     CREATE TABLE chat_conversations (
       id uuid PRIMARY KEY,
-      user_id integer NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+      user_id ${users.idType} NOT NULL${userForeignKey(users, 'CASCADE')},
       title text NOT NULL,
       system_prompt text,
       summary text,

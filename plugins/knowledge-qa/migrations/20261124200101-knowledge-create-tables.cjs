@@ -1,14 +1,20 @@
 'use strict';
 // Knowledge Q&A plugin: pages (fetched from a URL or given as HTML/text) and the Q&A pairs
 // generated from them, each with its embedding.
+const { resolveUserReference, userForeignKey } = require('../../../src/core/users/user-reference.cjs');
 
-/** @param {import('sequelize').QueryInterface} queryInterface */
-async function up(queryInterface) {
+/**
+ * @param {import('sequelize').QueryInterface} queryInterface
+ * @param {unknown} _Sequelize
+ * @param {{ users?: object }} [options] the ledger's user reference (src/core/users/user-reference.cjs)
+ */
+async function up(queryInterface, _Sequelize, options) {
+  const users = resolveUserReference(options?.users);
   const q = (sql) => queryInterface.sequelize.query(sql);
   await q(`
     CREATE TABLE knowledge_pages (
       id serial PRIMARY KEY,
-      user_id integer NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+      user_id ${users.idType} NOT NULL${userForeignKey(users, 'CASCADE')},
       url text,
       title text NOT NULL,
       content text NOT NULL,

@@ -1,12 +1,18 @@
 'use strict';
 // Prompt generation plugin: each request for a system prompt, its inputs, output and status.
+const { resolveUserReference, userForeignKey } = require('../../../src/core/users/user-reference.cjs');
 
-/** @param {import('sequelize').QueryInterface} queryInterface */
-async function up(queryInterface) {
+/**
+ * @param {import('sequelize').QueryInterface} queryInterface
+ * @param {unknown} _Sequelize
+ * @param {{ users?: object }} [options] the ledger's user reference (src/core/users/user-reference.cjs)
+ */
+async function up(queryInterface, _Sequelize, options) {
+  const users = resolveUserReference(options?.users);
   await queryInterface.sequelize.query(`
     CREATE TABLE prompt_generations (
       id uuid PRIMARY KEY,
-      user_id integer NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+      user_id ${users.idType} NOT NULL${userForeignKey(users, 'CASCADE')},
       business_type text NOT NULL,
       tone text NOT NULL,
       language text NOT NULL,

@@ -1,6 +1,9 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
 import type { SectionDefinition } from '../../core/sections.js';
 import { containsPattern, uuidPrefixRange, type SqlBinds } from './sql-binds.js';
+import type { UserId } from '../../core/users/user-id.js';
+import { OWN_USERS, type UserReference } from '../../core/users/user-reference.cjs';
+import { userReferenceOf, usersMatchingSql } from '../../core/users/user-sql.js';
 
 /** Error messages are searched from this many characters: shorter terms have no trigram to use an index with. */
 export const ERROR_SEARCH_MIN_CHARS = 3;
@@ -11,7 +14,9 @@ const MAX_LISTED_USERS = 5_000;
 export interface SearchMatches {
   term: string;
   /** Users whose username or email contains the term; `many` past MAX_LISTED_USERS. */
-  userIds: number[] | 'many';
+  userIds: UserId[] | 'many';
+  /** Where user ids point: the table and columns the user arm searches. Default our own users. */
+  users?: UserReference;
   /** Section ids containing the term, or whose label does. */
   sections: string[];
   /** Model names (present in the logs) containing the term. */
@@ -30,7 +35,6 @@ export function distinctValuesSql(table: string, column: string): string {
     ) SELECT v FROM d WHERE v IS NOT NULL`;
 }
 
-const USERS_MATCHING = `SELECT u.id FROM users u WHERE u.username ILIKE $1 OR u.email ILIKE $1`;
 
 /**
  * Resolves the small dimensions (users, sections, models) of a search term to lists, so that the
@@ -40,8 +44,10 @@ const USERS_MATCHING = `SELECT u.id FROM users u WHERE u.username ILIKE $1 OR u.
 export async function resolveSearch(sequelize: Sequelize, term: string, sections: readonly SectionDefinition[]): Promise<SearchMatches> {
   const pattern = containsPattern(term);
   const lower = term.toLowerCase();
+  const reference = userReferenceOf(sequelize);
+  const usersSql = usersMatchingSql(reference, '$1');
   const [users, dataSections, models] = await Promise.all([
-    sequelize.query<{ id: number }>(`${USERS_MATCHING} LIMIT ${MAX_LISTED_USERS + 1}`, { bind: [pattern], type: QueryTypes.SELECT }),
+    usersSql ? sequelize.query<{ id: UserId }>(`${usersSql} LIMIT ${MAX_LISTED_USERS + 1}`, { bind: [pattern], type: QueryTypes.SELECT }) : [],
     sequelize.query<{ v: string }>(`SELECT v FROM (${distinctValuesSql('ai_usage_logs', 'section')}) s WHERE v ILIKE $1`, { bind: [pattern], type: QueryTypes.SELECT }),
     sequelize.query<{ v: string }>(`SELECT v FROM (${distinctValuesSql('ai_usage_logs', 'model_name')}) m WHERE v ILIKE $1`, { bind: [pattern], type: QueryTypes.SELECT }),
   ]);
@@ -49,6 +55,7 @@ export async function resolveSearch(sequelize: Sequelize, term: string, sections
   return {
     term,
     userIds: users.length > MAX_LISTED_USERS ? 'many' : users.map((u) => u.id),
+    users: reference,
     sections: [...new Set([...dataSections.map((s) => s.v), ...labelled])],
     models: models.map((m) => m.v),
   };
@@ -61,11 +68,12 @@ export async function resolveSearch(sequelize: Sequelize, term: string, sections
  */
 export function searchCondition(matches: SearchMatches, binds: SqlBinds): string {
   const term = matches.term.trim();
+  const users = matches.users ?? OWN_USERS;
   const arms: string[] = [];
   if (matches.userIds === 'many') {
-    arms.push(`ai_usage_logs.user_id IN (${USERS_MATCHING.replaceAll('$1', binds.add(containsPattern(term)))})`);
+    arms.push(`ai_usage_logs.user_id IN (${usersMatchingSql(users, binds.add(containsPattern(term)))})`);
   } else if (matches.userIds.length) {
-    arms.push(`ai_usage_logs.user_id = ANY(${binds.add(matches.userIds)}::int[])`);
+    arms.push(`ai_usage_logs.user_id = ANY(${binds.add(matches.userIds)}::${users.idType}[])`);
   }
   if (matches.sections.length) arms.push(`ai_usage_logs.section = ANY(${binds.add(matches.sections)}::text[])`);
   if (matches.models.length) arms.push(`ai_usage_logs.model_name = ANY(${binds.add(matches.models)}::text[])`);

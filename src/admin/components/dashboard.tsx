@@ -21,7 +21,8 @@ interface Data {
   sections: Series[];
   days: Day[];
   totals: { requests: number; failures: number; errorRate: number; tokens: number; cost: number; avgResponseTimeMs: number | null };
-  topUsers: { userId: number | null; username: string | null; requests: number; tokens: number; cost: number }[];
+  topUsers: { userId: number | string | null; username: string | null; requests: number; tokens: number; cost: number }[];
+  usersResourceId: string | null;
   topModels: { modelName: string; requests: number; tokens: number; cost: number }[];
 }
 
@@ -116,7 +117,13 @@ const Dashboard: React.FC = () => {
             testid="top-users"
             head={['User', 'Requests', 'Tokens', 'Cost']}
             rows={data.topUsers.map((u) => [
-              u.userId === null ? <em>system</em> : <Link to={h.recordActionUrl({ resourceId: 'users', recordId: String(u.userId), actionName: 'show' })}>{u.username ?? `user #${u.userId}`}</Link>,
+              u.userId === null ? (
+                <em>system</em>
+              ) : data.usersResourceId ? (
+                <Link to={h.recordActionUrl({ resourceId: data.usersResourceId, recordId: String(u.userId), actionName: 'show' })}>{u.username ?? `user #${u.userId}`}</Link>
+              ) : (
+                u.username ?? `user ${u.userId}`
+              ),
               formatInt(u.requests), formatInt(u.tokens), formatCost(u.cost),
             ])}
           />

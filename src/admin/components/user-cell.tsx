@@ -16,7 +16,14 @@ const UserCell: React.FC<BasePropertyProps> = ({ property, record, where }) => {
     );
   }
   const populated = record?.populated?.[property.path];
-  const href = h.recordActionUrl({ resourceId: property.reference ?? 'users', recordId: String(id), actionName: 'show' });
+  if (!property.reference) {
+    return (
+      <ShowField property={property} where={where}>
+        <span data-testid="user-cell" style={{ whiteSpace: 'nowrap' }}>{`user ${id}`}</span>
+      </ShowField>
+    );
+  }
+  const href = h.recordActionUrl({ resourceId: property.reference, recordId: String(id), actionName: 'show' });
   return (
     <ShowField property={property} where={where}>
       <Link to={href} data-testid="user-cell" style={{ whiteSpace: 'nowrap' }} onClick={(event) => event.stopPropagation()}>

@@ -1,4 +1,6 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
+import type { UserId } from '../../core/users/user-id.js';
+import { userColumnSql, userReferenceOf } from '../../core/users/user-sql.js';
 import type { SectionRegistry } from '../../core/sections.js';
 import { dayInZone } from '../time/time-zone.js';
 
@@ -36,7 +38,9 @@ export interface DashboardData {
   sections: { id: string; label: string; color: string }[];
   days: DayFigures[];
   totals: { requests: number; failures: number; errorRate: number; tokens: number; cost: number; avgResponseTimeMs: number | null };
-  topUsers: { userId: number | null; username: string | null; requests: number; tokens: number; cost: number }[];
+  topUsers: { userId: UserId | null; username: string | null; requests: number; tokens: number; cost: number }[];
+  /** The AdminJS resource top users link to; null when the panel has none (a host's users without resourceId). */
+  usersResourceId: string | null;
   topModels: { modelName: string; requests: number; tokens: number; cost: number }[];
 }
 
@@ -84,10 +88,10 @@ export async function loadDashboard(sequelize: Sequelize, sections: SectionRegis
       `SELECT to_char(date, 'YYYY-MM-DD') AS date, section, ${sums}, sum(failure_count) AS failures, sum(total_response_time_ms) AS response_ms
        FROM ${rows} WHERE date BETWEEN $1::date AND $2::date GROUP BY date, section ORDER BY date, section`,
     ),
-    select<{ user_id: number | null; username: string | null; requests: string; tokens: string; cost: string }>(
+    select<{ user_id: UserId | null; username: string | null; requests: string; tokens: string; cost: string }>(
       `WITH top AS (SELECT user_id, ${sums} FROM ${rows} WHERE date BETWEEN $1::date AND $2::date
                     GROUP BY user_id ORDER BY sum(total_tokens) DESC, user_id LIMIT 10)
-       SELECT top.*, u.username FROM top LEFT JOIN users u ON u.id = top.user_id ORDER BY top.tokens DESC, top.user_id`,
+       SELECT top.*, ${userColumnSql(userReferenceOf(sequelize), 'name', 'top.user_id')} AS username FROM top ORDER BY top.tokens DESC, top.user_id`,
     ),
     select<{ model_name: string; requests: string; tokens: string; cost: string }>(
       `SELECT model_name, ${sums} FROM ${rows} WHERE date BETWEEN $1::date AND $2::date
@@ -127,6 +131,7 @@ export async function loadDashboard(sequelize: Sequelize, sections: SectionRegis
       avgResponseTimeMs: requests ? responseMs / requests : null,
     },
     topUsers: users.map((u) => ({ userId: u.user_id, username: u.username, requests: Number(u.requests), tokens: Number(u.tokens), cost: Number(u.cost) })),
+    usersResourceId: userReferenceOf(sequelize).resourceId,
     topModels: models.map((m) => ({ modelName: m.model_name, requests: Number(m.requests), tokens: Number(m.tokens), cost: Number(m.cost) })),
   };
 }

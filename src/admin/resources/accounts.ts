@@ -18,7 +18,7 @@ export function subscriptionsResource(context: AdminContext): ResourceWithOption
       filterProperties: ['userId', 'plan', 'periodStart', 'periodEnd'],
       translations: { en: { properties: { userId: 'User', tokensUsed: 'Tokens used / quota', costUsedUsd: 'Cost used' } } },
       properties: {
-        userId: { reference: 'users', components: { list: C.UserCell, show: C.UserCell } },
+        userId: { reference: context.core.users.resourceId ?? undefined, components: { list: C.UserCell, show: C.UserCell } },
         tokensUsed: { isVisible: { list: true, show: true, edit: false, filter: false }, components: { list: C.QuotaBar, show: C.QuotaBar }, custom: { used: 'tokensUsed', quota: 'tokenQuota' } },
         costUsedUsd: { isVisible: { list: true, show: true, edit: false, filter: false }, components: { list: C.CostCell, show: C.CostCell } },
       },
@@ -37,7 +37,7 @@ export function apiTokensResource(context: AdminContext): ResourceWithOptions {
       id: 'api_tokens',
       navigation: { name: 'Accounts', icon: 'User' },
       listProperties: ['id', 'userId', 'name', 'tokenPrefix', 'lastUsedAt', 'revokedAt', 'createdAt'],
-      properties: { tokenHash: { isVisible: false }, userId: { reference: 'users', components: { list: context.components.UserCell, show: context.components.UserCell } } },
+      properties: { tokenHash: { isVisible: false }, userId: { reference: context.core.users.resourceId ?? undefined, components: { list: context.components.UserCell, show: context.components.UserCell } } },
       actions: {
         new: { isAccessible: false, isVisible: false },
         edit: { isAccessible: false, isVisible: false },

@@ -1,5 +1,6 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
 import type { AlertMetric, AlertScope } from './rule.js';
+import { userIdByEmailSql, userReferenceOf } from '../users/user-sql.js';
 
 interface Totals {
   requests: string;
@@ -19,7 +20,7 @@ async function totals(sequelize: Sequelize, scope: AlertScope, from: Date, to: D
   const where = ['created_at >= $1', 'created_at < $2'];
   if (scope.user !== undefined) {
     bind.push(scope.user);
-    where.push(`user_id = (SELECT id FROM users WHERE lower(email) = $${bind.length})`);
+    where.push(`user_id = (${userIdByEmailSql(userReferenceOf(sequelize), `$${bind.length}`)})`);
   }
   if (scope.section !== undefined) {
     bind.push(scope.section);

@@ -1,5 +1,6 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
 import type { AlertRule } from './rule.js';
+import { userIdByEmailSql, userReferenceOf } from '../users/user-sql.js';
 
 /** The span a rule's value is measured over, at one moment. */
 export interface AlertWindowSpan {
@@ -20,8 +21,8 @@ function calendarMonthStart(at: Date): Date {
 /** The subscription period active at `at` for the user with that email, chosen as billing chooses it. */
 async function subscriptionPeriodStart(sequelize: Sequelize, email: string, at: Date): Promise<Date | null> {
   const [row] = await sequelize.query<{ period_start: Date }>(
-    `SELECT s.period_start FROM subscriptions s JOIN users u ON u.id = s.user_id
-     WHERE lower(u.email) = $1 AND s.period_start <= $2 AND s.period_end > $2 AND (s.canceled_at IS NULL OR s.canceled_at > $2)
+    `SELECT s.period_start FROM subscriptions s
+     WHERE s.user_id = (${userIdByEmailSql(userReferenceOf(sequelize), '$1')}) AND s.period_start <= $2 AND s.period_end > $2 AND (s.canceled_at IS NULL OR s.canceled_at > $2)
      ORDER BY s.period_start DESC, s.id DESC LIMIT 1`,
     { bind: [email, at], type: QueryTypes.SELECT },
   );

@@ -1,9 +1,11 @@
 import { DataTypes, type InferAttributes, type InferCreationAttributes, type Model, type ModelStatic, type Sequelize } from 'sequelize';
+import type { DataType } from 'sequelize';
+import type { UserId } from '../users/user-id.js';
 
 /** One AI request (attempt). Written only by the tracker, never updated. */
 export interface AIUsageLogAttributes extends Model<InferAttributes<AIUsageLogAttributes>, InferCreationAttributes<AIUsageLogAttributes>> {
   id: string;
-  userId: number | null;
+  userId: UserId | null;
   section: string;
   modelName: string;
   promptTokens: number;
@@ -30,12 +32,12 @@ export interface AIUsageLogAttributes extends Model<InferAttributes<AIUsageLogAt
 
 export type AIUsageLogModel = ModelStatic<AIUsageLogAttributes>;
 
-export function defineAIUsageLog(sequelize: Sequelize): AIUsageLogModel {
+export function defineAIUsageLog(sequelize: Sequelize, userIdType: DataType = DataTypes.INTEGER): AIUsageLogModel {
   return sequelize.define<AIUsageLogAttributes>(
     'AIUsageLog',
     {
       id: { type: DataTypes.UUID, primaryKey: true },
-      userId: { type: DataTypes.INTEGER, allowNull: true },
+      userId: { type: userIdType, allowNull: true },
       section: { type: DataTypes.TEXT, allowNull: false },
       modelName: { type: DataTypes.TEXT, allowNull: false },
       promptTokens: { type: DataTypes.INTEGER, allowNull: false },

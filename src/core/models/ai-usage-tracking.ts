@@ -1,9 +1,11 @@
 import { DataTypes, type InferAttributes, type InferCreationAttributes, type Model, type ModelStatic, type Sequelize } from 'sequelize';
+import type { DataType } from 'sequelize';
+import type { UserId } from '../users/user-id.js';
 
 /** Daily aggregate per (user, UTC day, section, model); kept equal to the sum of the logs by the tracker. */
 export interface AIUsageTrackingAttributes extends Model<InferAttributes<AIUsageTrackingAttributes>, InferCreationAttributes<AIUsageTrackingAttributes>> {
   id: string;
-  userId: number | null;
+  userId: UserId | null;
   date: string;
   section: string;
   modelName: string;
@@ -28,14 +30,14 @@ export interface AIUsageTrackingAttributes extends Model<InferAttributes<AIUsage
 
 export type AIUsageTrackingModel = ModelStatic<AIUsageTrackingAttributes>;
 
-export function defineAIUsageTracking(sequelize: Sequelize): AIUsageTrackingModel {
+export function defineAIUsageTracking(sequelize: Sequelize, userIdType: DataType = DataTypes.INTEGER): AIUsageTrackingModel {
   // A fresh object per column: Sequelize writes each attribute's name into its definition.
   const sum = () => ({ type: DataTypes.BIGINT, allowNull: false });
   return sequelize.define<AIUsageTrackingAttributes>(
     'AIUsageTracking',
     {
       id: { type: DataTypes.BIGINT, primaryKey: true, autoIncrement: true },
-      userId: { type: DataTypes.INTEGER, allowNull: true },
+      userId: { type: userIdType, allowNull: true },
       date: { type: DataTypes.DATEONLY, allowNull: false },
       section: { type: DataTypes.TEXT, allowNull: false },
       modelName: { type: DataTypes.TEXT, allowNull: false },

@@ -1,9 +1,11 @@
 import { DataTypes, type CreationOptional, type ForeignKey, type InferAttributes, type InferCreationAttributes, type Model, type ModelStatic, type Sequelize } from 'sequelize';
+import type { DataType } from 'sequelize';
+import type { UserId } from '../users/user-id.js';
 
 /** A per-user bearer token for the JSON API; only its SHA-256 is stored. */
 export interface ApiTokenAttributes extends Model<InferAttributes<ApiTokenAttributes>, InferCreationAttributes<ApiTokenAttributes>> {
   id: CreationOptional<number>;
-  userId: ForeignKey<number>;
+  userId: ForeignKey<UserId>;
   name: CreationOptional<string>;
   tokenHash: string;
   /** First characters of the token, to recognise it in the panel. */
@@ -17,12 +19,12 @@ export interface ApiTokenAttributes extends Model<InferAttributes<ApiTokenAttrib
 
 export type ApiTokenModel = ModelStatic<ApiTokenAttributes>;
 
-export function defineApiToken(sequelize: Sequelize): ApiTokenModel {
+export function defineApiToken(sequelize: Sequelize, userIdType: DataType = DataTypes.INTEGER): ApiTokenModel {
   return sequelize.define<ApiTokenAttributes>(
     'ApiToken',
     {
       id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
-      userId: { type: DataTypes.INTEGER, allowNull: false },
+      userId: { type: userIdType, allowNull: false },
       name: { type: DataTypes.TEXT, allowNull: false, defaultValue: 'default' },
       tokenHash: { type: DataTypes.TEXT, allowNull: false },
       tokenPrefix: { type: DataTypes.TEXT, allowNull: false },

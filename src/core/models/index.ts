@@ -3,7 +3,10 @@ import { defineAIUsageLog, type AIUsageLogModel } from './ai-usage-log.js';
 import { defineApiToken, type ApiTokenModel } from './api-token.js';
 import { defineAIUsageTracking, type AIUsageTrackingModel } from './ai-usage-tracking.js';
 import { defineSubscription, type SubscriptionModel } from './subscription.js';
-import { defineUser, type UserModel } from './user.js';
+import type { UserModel } from './user.js';
+import { defineUserModel, userIdDataType } from '../users/user-model.js';
+import { rememberUserReference } from '../users/user-sql.js';
+import { OWN_USERS, type UserReference } from '../users/user-reference.cjs';
 
 export interface CoreModels {
   User: UserModel;
@@ -11,23 +14,29 @@ export interface CoreModels {
   AIUsageLog: AIUsageLogModel;
   AIUsageTracking: AIUsageTrackingModel;
   ApiToken: ApiTokenModel;
+  /** Where user ids point: our own `users` table or the host's (see UserReferenceOptions). */
+  users: UserReference;
 }
 
 /** Defines the core models on `sequelize` with their associations. Tables come from migrations. */
-export function defineCoreModels(sequelize: Sequelize): CoreModels {
-  const User = defineUser(sequelize);
-  const Subscription = defineSubscription(sequelize);
-  const AIUsageLog = defineAIUsageLog(sequelize);
-  const AIUsageTracking = defineAIUsageTracking(sequelize);
-  const ApiToken = defineApiToken(sequelize);
-  User.hasMany(Subscription, { foreignKey: 'userId', as: 'subscriptions' });
-  Subscription.belongsTo(User, { foreignKey: 'userId', as: 'user' });
-  User.hasMany(AIUsageLog, { foreignKey: 'userId', as: 'usageLogs' });
-  AIUsageLog.belongsTo(User, { foreignKey: 'userId', as: 'user' });
-  AIUsageTracking.belongsTo(User, { foreignKey: 'userId', as: 'user' });
-  User.hasMany(ApiToken, { foreignKey: 'userId', as: 'apiTokens' });
-  ApiToken.belongsTo(User, { foreignKey: 'userId', as: 'user' });
-  return { User, Subscription, AIUsageLog, AIUsageTracking, ApiToken };
+export function defineCoreModels(sequelize: Sequelize, users: UserReference = OWN_USERS): CoreModels {
+  const User = defineUserModel(sequelize, users);
+  const userId = userIdDataType(users);
+  const Subscription = defineSubscription(sequelize, userId);
+  const AIUsageLog = defineAIUsageLog(sequelize, userId);
+  const AIUsageTracking = defineAIUsageTracking(sequelize, userId);
+  const ApiToken = defineApiToken(sequelize, userId);
+  // A host's users: no `references` on our columns, so AdminJS links user ids only to the resource the host names.
+  const link = users.own ? {} : { constraints: false };
+  User.hasMany(Subscription, { foreignKey: 'userId', as: 'subscriptions', ...link });
+  Subscription.belongsTo(User, { foreignKey: 'userId', as: 'user', ...link });
+  User.hasMany(AIUsageLog, { foreignKey: 'userId', as: 'usageLogs', ...link });
+  AIUsageLog.belongsTo(User, { foreignKey: 'userId', as: 'user', ...link });
+  AIUsageTracking.belongsTo(User, { foreignKey: 'userId', as: 'user', ...link });
+  User.hasMany(ApiToken, { foreignKey: 'userId', as: 'apiTokens', ...link });
+  ApiToken.belongsTo(User, { foreignKey: 'userId', as: 'user', ...link });
+  rememberUserReference(sequelize, users);
+  return { User, Subscription, AIUsageLog, AIUsageTracking, ApiToken, users };
 }
 
 export type { UserAttributes, UserRole } from './user.js';

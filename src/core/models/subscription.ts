@@ -1,8 +1,10 @@
 import { DataTypes, type CreationOptional, type ForeignKey, type InferAttributes, type InferCreationAttributes, type Model, type ModelStatic, type Sequelize } from 'sequelize';
+import type { DataType } from 'sequelize';
+import type { UserId } from '../users/user-id.js';
 
 export interface SubscriptionAttributes extends Model<InferAttributes<SubscriptionAttributes>, InferCreationAttributes<SubscriptionAttributes>> {
   id: CreationOptional<number>;
-  userId: ForeignKey<number>;
+  userId: ForeignKey<UserId>;
   plan: string;
   /** Tokens included in one period. */
   tokenQuota: number;
@@ -19,12 +21,12 @@ export interface SubscriptionAttributes extends Model<InferAttributes<Subscripti
 
 export type SubscriptionModel = ModelStatic<SubscriptionAttributes>;
 
-export function defineSubscription(sequelize: Sequelize): SubscriptionModel {
+export function defineSubscription(sequelize: Sequelize, userIdType: DataType = DataTypes.INTEGER): SubscriptionModel {
   return sequelize.define<SubscriptionAttributes>(
     'Subscription',
     {
       id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
-      userId: { type: DataTypes.INTEGER, allowNull: false },
+      userId: { type: userIdType, allowNull: false },
       plan: { type: DataTypes.TEXT, allowNull: false },
       tokenQuota: { type: DataTypes.BIGINT, allowNull: false, validate: { min: 0 } },
       tokensUsed: { type: DataTypes.BIGINT, allowNull: false, defaultValue: 0 },
