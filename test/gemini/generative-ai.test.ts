@@ -205,18 +205,25 @@ describe('failures', () => {
 
   it('records a timeout', async () => {
     const model = h.gemini.model({ model: 'gemini-2.5-flash', section: 'chat', metadata: { test: 'ga-timeout' } }, { timeout: 100 });
-    await expect(model.generateContent('Slow [[sim:latency=2000]]')).rejects.toBeInstanceOf(GoogleGenerativeAIAbortError);
+    const started = Date.now();
+    // The simulator would answer after a minute: only the client's timeout ends the call.
+    await expect(model.generateContent('Slow [[sim:latency=60000]]')).rejects.toBeInstanceOf(GoogleGenerativeAIAbortError);
+    const elapsed = Date.now() - started;
     const [row] = await h.rows('ga-timeout');
     expect(row).toMatchObject({ success: false, metadata: { error_kind: 'timeout' } });
     expect(row!.error_message).toMatch(/^timeout: Request aborted when fetching http:\/\/127\.0\.0\.1:\d+\/v1beta\/models\/gemini-2\.5-flash:generateContent/);
     expect(row!.response_time_ms).toBeGreaterThanOrEqual(95);
-    expect(row!.response_time_ms).toBeLessThan(2000);
+    expect(row!.response_time_ms).toBeLessThanOrEqual(elapsed);
   });
 
   it('records an abort by the caller as aborted', async () => {
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 50);
-    await expect(flash('ga-abort').generateContent('Slow [[sim:latency=2000]]', { signal: controller.signal })).rejects.toBeInstanceOf(GoogleGenerativeAIAbortError);
+    const before = h.simulator.requests.length;
+    const call = flash('ga-abort').generateContent('Slow [[sim:latency=60000]]', { signal: controller.signal });
+    // Abort once the simulator holds the request, not after a guessed delay.
+    while (h.simulator.requests.length === before) await new Promise((resolve) => setTimeout(resolve, 5));
+    controller.abort();
+    await expect(call).rejects.toBeInstanceOf(GoogleGenerativeAIAbortError);
     const [row] = await h.rows('ga-abort');
     expect(row).toMatchObject({ success: false, metadata: { error_kind: 'aborted' } });
   });

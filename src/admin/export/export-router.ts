@@ -71,7 +71,7 @@ function errorAnswer(error: unknown): { status: number; message: string } {
 /**
  * GET /:resourceId?format=csv&fields=a,b&<the list's own query: filters.*, sortBy, direction, search>
  *   streams the records the list shows, all pages, as a file download.
- * GET /progress/:exportId          rows written so far ({ rows, state }).
+ * GET /progress/:exportId          rows written so far ({ rows, state, waitingForClient }).
  * POST /progress/:exportId/cancel  stops a running export (its query too).
  */
 export function createExportRouter(options: ExportRouterOptions): ExportRouter {
@@ -114,7 +114,7 @@ export function createExportRouter(options: ExportRouterOptions): ExportRouter {
       const exportable = exportableFields(resource, settings);
       const fields = requestedFields(req.query.fields, exportable, defaultFields(resource, settings, exportable));
       const select = await settings.sourceOf(resource).select(listQuery, fields);
-      if (!progress.start({ exportId: id, resourceId, format, rows: 0, state: 'running' }, ownerOf(currentAdmin), () => res.destroy())) {
+      if (!progress.start({ exportId: id, resourceId, format, rows: 0, state: 'running', waitingForClient: false }, ownerOf(currentAdmin), () => res.destroy())) {
         throw new ExportRequestError(`export ${id} is already running`, 409);
       }
       exportId = id;
@@ -127,7 +127,7 @@ export function createExportRouter(options: ExportRouterOptions): ExportRouter {
         'x-export-id': id,
       });
       const writer = createFormatWriter(format, res, resourceId);
-      const rows = await pumpRows(cursor, writer, abort.signal, (written) => progress.update(id, written));
+      const rows = await pumpRows(cursor, writer, abort.signal, (report) => progress.update(id, report.rows, report.waitingForClient), () => res.writableNeedDrain);
       progress.finish(id, rows === undefined ? 'cancelled' : 'done');
     } catch (error) {
       const cancelled = error instanceof ExportCancelled || abort.signal.aborted;

@@ -27,15 +27,18 @@ export class ExportProgressRegistry {
     return true;
   }
 
-  update(exportId: string, rows: number): void {
+  update(exportId: string, rows: number, waitingForClient: boolean): void {
     const entry = this.entries.get(exportId);
-    if (entry) entry.progress.rows = rows;
+    if (!entry) return;
+    entry.progress.rows = rows;
+    entry.progress.waitingForClient = waitingForClient;
   }
 
   finish(exportId: string, state: Exclude<ExportProgress['state'], 'running'>, error?: string): void {
     const entry = this.entries.get(exportId);
     if (!entry || entry.progress.state !== 'running') return;
     entry.progress.state = state;
+    entry.progress.waitingForClient = false;
     if (error) entry.progress.error = error;
     setTimeout(() => {
       if (this.entries.get(exportId) === entry) this.entries.delete(exportId);

@@ -80,5 +80,7 @@ export interface ExportProgress {
   format: ExportFormat;
   rows: number;
   state: 'running' | 'done' | 'cancelled' | 'failed';
+  /** The export is paused until the client reads what it was sent (a slow download). */
+  waitingForClient: boolean;
   error?: string;
 }
