@@ -9,6 +9,9 @@ import { registerAdminComponents } from './components.js';
 import { coreResources, LEDGER_RESOURCE_IDS } from './core-resources.js';
 import { dashboardHandler } from './dashboard/handler.js';
 import { SafeSequelizeResource } from './safe-resource.js';
+import { alertResources } from './alerts/resources.js';
+import { registerAlertComponents } from './alerts/components.js';
+import { costReportPageHandler } from '../reports/report-router.js';
 import type { AiUsageAdminParts } from '../mount/types.js';
 
 let adapterRegistered = false;
@@ -59,9 +62,11 @@ export function ledgerAdminParts(options: LedgerAdminOptions): AiUsageAdminParts
   registerSequelizeAdapter();
   const components = registerAdminComponents(options.componentLoader);
   const context = { core: options.core, sequelize: options.sequelize, sections: options.sections, config: options.config, components, componentLoader: options.componentLoader };
+  const alertComponents = registerAlertComponents(options.componentLoader);
   return {
-    resources: [...coreResources(context), ...options.resources.map((r) => withSafeFilters(r, options.config.panelTimeZone))],
+    resources: [...coreResources(context), ...alertResources(context, alertComponents), ...options.resources.map((r) => withSafeFilters(r, options.config.panelTimeZone))],
     dashboard: { component: components.Dashboard, handler: dashboardHandler(options.sequelize, options.sections, options.config.panelTimeZone) },
+    pages: { costReport: { component: alertComponents.CostReport, handler: costReportPageHandler(options.sequelize, options.sections), icon: 'DollarSign' } },
     componentLoader: options.componentLoader,
     env: { PANEL_TIME_ZONE: options.config.panelTimeZone },
   };
@@ -77,6 +82,7 @@ export function panelAdmin(parts: AiUsageAdminParts, options: { rootPath?: strin
     resources: parts.resources,
     componentLoader: parts.componentLoader,
     dashboard: parts.dashboard,
+    pages: parts.pages,
     branding: {
       companyName: `${options.companyName ?? 'AI usage ledger'}${options.geminiSimulated ? ' (Gemini simulated)' : ''}`,
       withMadeWithLove: false,

@@ -19,8 +19,8 @@ export interface AlertRow {
 
 export const LOG_LIST_PATH = '/admin/resources/ai_usage_logs';
 
-/** The usage log filtered to the alert's scope and window (failures only for failure metrics). */
-export async function alertLogLink(sequelize: Sequelize, alert: Pick<AlertRow, 'metric' | 'scope' | 'window_start' | 'window_end'>): Promise<string> {
+/** The log list's query string selecting the alert's scope and window (failures only for failure metrics). */
+export async function alertLogQuery(sequelize: Sequelize, alert: Pick<AlertRow, 'metric' | 'scope' | 'window_start' | 'window_end'>): Promise<string> {
   const params = new URLSearchParams();
   params.set('filters.createdAt~~from', new Date(alert.window_start).toISOString());
   params.set('filters.createdAt~~to', new Date(alert.window_end).toISOString());
@@ -34,7 +34,12 @@ export async function alertLogLink(sequelize: Sequelize, alert: Pick<AlertRow, '
   if (alert.metric === 'failures' || alert.metric === 'error_rate') params.set('filters.success', 'false');
   // encodeURIComponent keeps `~` readable (URLSearchParams would write filters.createdAt%7E%7Efrom).
   const query = [...params].map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`).join('&');
-  return `${LOG_LIST_PATH}?${query}`;
+  return query;
+}
+
+/** The usage log filtered to the alert's requests, under the standalone panel's /admin. */
+export async function alertLogLink(sequelize: Sequelize, alert: Pick<AlertRow, 'metric' | 'scope' | 'window_start' | 'window_end'>): Promise<string> {
+  return `${LOG_LIST_PATH}?${await alertLogQuery(sequelize, alert)}`;
 }
 
 /** The webhook body: at least {rule, metric, window, scope, value, threshold, triggered_at}. */

@@ -15,6 +15,7 @@ import { routeAsyncErrorsToNext } from '../http/async-errors.js';
 import { startJobQueue } from '../jobs/job-queue.js';
 import { startAlerts } from '../alerts/alert-jobs.js';
 import { createMailer } from '../alerts/mailer.js';
+import { scheduleMonthlyReport } from '../reports/monthly-report.js';
 import type { Plugin, PluginContext } from '../plugin.js';
 import { createApiRouter } from './api-router.js';
 import { connect, ledgerDatabase } from './database-connection.js';
@@ -82,6 +83,7 @@ export async function createAiUsage(options: AiUsageOptions = {}): Promise<AiUsa
   }
   const mailer = createMailer(config.alerts.smtpUrl, config.alerts.mailFrom);
   const alerts = await startAlerts({ sequelize, jobs, mailer, config: config.alerts, logger, knownSections: new Set(sections.list().map((s) => s.id)) });
+  await scheduleMonthlyReport(jobs, { sequelize, mailer, config: config.alerts, cron: config.alerts.reportCron });
   const admin = ledgerAdminParts({ resources: pluginResources, componentLoader, core, sequelize, sections, config });
 
   // At boot, so events left by a killed process are replayed by the next start.

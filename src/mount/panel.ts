@@ -4,6 +4,7 @@ import pg from 'pg';
 import { adminBundleFor } from '../admin/bundle/index.js';
 import { panelAdmin } from '../admin/create-admin.js';
 import { createExportRouter } from '../admin/export/index.js';
+import { createReportRouter } from '../reports/report-router.js';
 import { createAdminRouter } from '../http/admin-router.js';
 import { panelErrorHandler } from '../http/errors.js';
 import type { AiUsage, AppLogger, PanelAuthenticate } from './types.js';
@@ -38,6 +39,8 @@ export async function createLedgerPanel(aiUsage: AiUsage, options: PanelOptions,
   const adminRouter = createAdminRouter(admin, aiUsage.core.User, sessionPool, config, componentsBundle, options.authenticate);
   // Streaming export downloads, behind the panel's session (the router above requires a login).
   adminRouter.router.use('/export', createExportRouter({ admin, databaseUrl: aiUsage.databaseUrl, logError: logger.error }).router);
+  // Cost report downloads (CSV, XLSX), behind the same session.
+  adminRouter.router.use('/reports', createReportRouter(aiUsage.sequelize, aiUsage.sections));
   adminRouter.router.use(panelErrorHandler(logger.error));
   return {
     admin,

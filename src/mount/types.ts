@@ -48,6 +48,8 @@ export interface AiUsageAdminParts {
   resources: ResourceWithOptions[];
   /** The usage dashboard: pass as AdminJS's `dashboard` option. */
   dashboard: { component: string; handler: PageHandler };
+  /** Extra pages: the Cost report. Pass as AdminJS's `pages` option. */
+  pages: Record<string, { component: string; handler: PageHandler; icon?: string }>;
   componentLoader: ComponentLoader;
   /** Pass as AdminJS's `env` option: the panel's time zone (`PANEL_TIME_ZONE`), which every date component reads. */
   env: Record<string, string>;

@@ -5,3 +5,4 @@ export * from './window.js';
 export * from './metrics.js';
 export * from './crossing-state.js';
 export * from './evaluate.js';
+export * from './models.js';
