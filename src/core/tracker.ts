@@ -158,7 +158,7 @@ export function createTracker(options: TrackerOptions): Tracker {
   }
 
   async function quoteOf(event: NormalizedEvent): Promise<CostQuote> {
-    if (!event.billed) return { status: 'not_billed', costUsd: '0', priceId: null };
+    if (!event.billed) return { status: 'not_billed', costUsd: '0.000000000000', priceId: null };
     try {
       return (await prices.snapshot()).quote(event.modelName, event.serviceTier, event.createdAt, event);
     } catch (error) {

@@ -1,15 +1,28 @@
 import type { Chat, Chats, CreateChatParameters, GenerateContentConfig, GenerateContentResponse, GoogleGenAI, Models } from '@google/genai';
 import { embeddingUsage } from './embeddings.js';
 import type { CallInfo, Instrumentation, StreamAdapter } from './instrumentation.js';
-import { observeCount, observeResponse } from './observations.js';
+import { hookHttpCalls, outsideHops, usesAutomaticFunctionCalling, withHops } from './genai-afc.js';
+import { observeResponse } from './observations.js';
 import { collectText } from './text.js';
 import type { TrackingContext } from './types.js';
 
 const SDK = '@google/genai';
 type Chunks = AsyncGenerator<GenerateContentResponse>;
 
-function callInfo(operation: string, model: string, request: unknown, signal?: AbortSignal): CallInfo {
-  return { sdk: SDK, operation, model, requestText: () => collectText(request), signal };
+function callInfo(operation: string, model: string, request: unknown, config?: GenerateContentConfig): CallInfo {
+  return { sdk: SDK, operation, model, requestText: () => collectText(request), signal: config?.abortSignal, serviceTier: config?.serviceTier };
+}
+
+/**
+ * A unary generate call: one row per HTTP call when the SDK's automatic function calling makes
+ * several (and the client lets us see them), else one row per attempt with retries.
+ */
+function generate<T>(instrumentation: Instrumentation, context: TrackingContext, call: CallInfo, models: Models, config: GenerateContentConfig | undefined, invoke: () => Promise<T>): Promise<T> {
+  const observe = (response: unknown) => observeResponse(response, call.model, call.requestText);
+  if (usesAutomaticFunctionCalling(config) && hookHttpCalls(models)) {
+    return instrumentation.hops(context, call, (hop) => withHops(hop, invoke), observe);
+  }
+  return outsideHops(() => instrumentation.unary(context, call, invoke, (response) => observe(response)));
 }
 
 /**
@@ -27,19 +40,15 @@ function cancellable(config: GenerateContentConfig | undefined): { config: Gener
 
 function trackModels(models: Models, context: TrackingContext, instrumentation: Instrumentation): Models {
   const tracked = Object.create(models) as Models;
-  tracked.generateContent = (params) => {
-    const call = callInfo('generateContent', params.model, params.contents, params.config?.abortSignal);
-    return instrumentation.unary(context, call, () => models.generateContent(params), (response) => observeResponse(response, call.model, call.requestText));
-  };
+  tracked.generateContent = (params) =>
+    generate(instrumentation, context, callInfo('generateContent', params.model, params.contents, params.config), models, params.config, () => models.generateContent(params));
   tracked.generateContentStream = (params) => {
     const { config, adapter } = cancellable(params.config);
-    const call = callInfo('generateContentStream', params.model, params.contents, params.config?.abortSignal);
+    const call = callInfo('generateContentStream', params.model, params.contents, params.config);
     return instrumentation.stream(context, call, () => models.generateContentStream({ ...params, config }), adapter);
   };
-  tracked.countTokens = (params) =>
-    instrumentation.unary(context, callInfo('countTokens', params.model, params.contents, params.config?.abortSignal), () => models.countTokens(params), observeCount);
   tracked.embedContent = (params) => {
-    const call = callInfo('embedContent', params.model, params.contents, params.config?.abortSignal);
+    const call = callInfo('embedContent', params.model, params.contents, params.config);
     const inputs = Array.isArray(params.contents) ? params.contents.length : 1;
     const count = async () => (await models.countTokens({ model: params.model, contents: params.contents })).totalTokens ?? Number.NaN;
     const observe = embeddingUsage(instrumentation.embeddingUsage, count, call.requestText, inputs);
@@ -49,16 +58,16 @@ function trackModels(models: Models, context: TrackingContext, instrumentation: 
 }
 
 /** Tracks sendMessage and sendMessageStream of a Chat; history and the rest are the chat's own. */
-function trackChat(chat: Chat, created: CreateChatParameters, context: TrackingContext, instrumentation: Instrumentation): Chat {
+function trackChat(chat: Chat, created: CreateChatParameters, models: Models, context: TrackingContext, instrumentation: Instrumentation): Chat {
   const tracked = Object.create(chat) as Chat;
   tracked.sendMessage = (params) => {
-    const call = callInfo('sendMessage', created.model, params.message, (params.config ?? created.config)?.abortSignal);
-    return instrumentation.unary(context, call, () => chat.sendMessage(params), (response) => observeResponse(response, call.model, call.requestText));
+    const config = params.config ?? created.config;
+    return generate(instrumentation, context, callInfo('sendMessage', created.model, params.message, config), models, config, () => chat.sendMessage(params));
   };
   tracked.sendMessageStream = (params) => {
     // A chat uses its per-message config instead of its own, never merged: so is ours.
     const { config, adapter } = cancellable(params.config ?? created.config);
-    const call = callInfo('sendMessageStream', created.model, params.message, (params.config ?? created.config)?.abortSignal);
+    const call = callInfo('sendMessageStream', created.model, params.message, params.config ?? created.config);
     return instrumentation.stream(context, call, () => chat.sendMessageStream({ ...params, config }), adapter);
   };
   return tracked;
@@ -66,14 +75,14 @@ function trackChat(chat: Chat, created: CreateChatParameters, context: TrackingC
 
 /**
  * Instruments a @google/genai client: the returned client has the same API, and every call of
- * `models` (generateContent(Stream), countTokens, embedContent) and of chats made with `chats.create`
+ * `models` (generateContent(Stream), embedContent) and of chats made with `chats.create`
  * is recorded under `context`. Other modules (files, caches, live ...) are the client's own, untracked.
  */
 export function trackGoogleGenAI(ai: GoogleGenAI, context: TrackingContext, instrumentation: Instrumentation): GoogleGenAI {
   instrumentation.tracker.sections.get(context.section);
   const models = trackModels(ai.models, context, instrumentation);
   const chats = Object.create(ai.chats) as Chats;
-  chats.create = (params) => trackChat(ai.chats.create(params), params, context, instrumentation);
+  chats.create = (params) => trackChat(ai.chats.create(params), params, ai.models, context, instrumentation);
   const tracked = Object.create(ai) as GoogleGenAI;
   Object.defineProperties(tracked, { models: { value: models, enumerable: true }, chats: { value: chats, enumerable: true } });
   return tracked;

@@ -11,7 +11,7 @@ import type {
 } from '@google/generative-ai';
 import { embeddingUsage } from './embeddings.js';
 import type { CallInfo, Instrumentation, StreamAdapter } from './instrumentation.js';
-import { observeCount, observeResponse } from './observations.js';
+import { observeResponse } from './observations.js';
 import { collectText } from './text.js';
 import type { TrackingContext } from './types.js';
 
@@ -21,6 +21,7 @@ const streamAdapter: StreamAdapter<GenerateContentStreamResult, EnhancedGenerate
   chunks: (opened) => opened.stream,
   // `response` is the SDK's own promise: it aggregates the whole stream whatever the consumer does.
   rebuild: (opened, relay) => ({ stream: relay, response: opened.response }),
+  final: (opened) => opened.response,
 };
 
 function callInfo(operation: string, model: string, request: unknown, options?: SingleRequestOptions): CallInfo {
@@ -51,7 +52,7 @@ export function trackChatSession(session: ChatSession, context: TrackingContext,
 
 /**
  * Instruments a @google/generative-ai GenerativeModel: the returned model has the same API, and
- * every generateContent(Stream), chat message, countTokens and embedding call is recorded under
+ * every generateContent(Stream), chat message and embedding call is recorded under
  * `context` (see the README's Gemini section).
  */
 export function trackGenerativeModel(model: GenerativeModel, context: TrackingContext, instrumentation: Instrumentation): GenerativeModel {
@@ -65,8 +66,6 @@ export function trackGenerativeModel(model: GenerativeModel, context: TrackingCo
   tracked.generateContentStream = (request, options) =>
     instrumentation.stream(context, callInfo('generateContentStream', model.model, request, options), () => model.generateContentStream(request, options), streamAdapter);
   tracked.startChat = (params) => trackChatSession(model.startChat(params), context, instrumentation);
-  tracked.countTokens = (request, options) =>
-    instrumentation.unary(context, callInfo('countTokens', model.model, request, options), () => model.countTokens(request, options), observeCount);
 
   tracked.embedContent = (request, options) => {
     const call = callInfo('embedContent', model.model, typeof request === 'object' && !Array.isArray(request) ? request.content : request, options);

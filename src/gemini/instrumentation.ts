@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { UsageEvent } from '../core/event.js';
+import { serviceTierOf } from './usage.js';
 import type { Tracker } from '../core/tracker.js';
 import { describeFailure, type FailureFacts } from './failure.js';
 import { NO_TOKENS, observeStream, type Observation } from './observations.js';
@@ -19,6 +20,8 @@ export interface CallInfo {
   requestText(): string;
   /** The caller's own AbortSignal, to tell its aborts from timeouts. */
   signal?: AbortSignal;
+  /** The service tier the request asked for (config.serviceTier), if any. */
+  serviceTier?: unknown;
 }
 
 /** How to take a stream result apart and put it back together around the relay. */
@@ -27,7 +30,12 @@ export interface StreamAdapter<T, C> {
   rebuild(opened: T, relay: AsyncGenerator<C>): T;
   /** Releases the request when the consumer gives the stream up. */
   cancel?(): void;
+  /** The whole answer even when the consumer stopped reading, where the SDK still receives it. */
+  final?(opened: T): Promise<unknown>;
 }
+
+/** Wraps one underlying HTTP call of a multi-call SDK operation, so that it gets a row of its own. */
+export type HopRecorder = <R>(httpCall: () => Promise<R>) => Promise<R>;
 
 export interface Instrumentation {
   readonly tracker: Tracker;
@@ -36,6 +44,12 @@ export interface Instrumentation {
   unary<T>(context: TrackingContext, call: CallInfo, invoke: () => Promise<T>, observe: (result: T) => Observation | Promise<Observation>): Promise<T>;
   /** Opens a stream (with retries) and records it once, when it ends, fails or is abandoned. */
   stream<T, C>(context: TrackingContext, call: CallInfo, open: () => Promise<T>, adapter: StreamAdapter<T, C>): Promise<T>;
+  /**
+   * An operation the SDK makes of several HTTP calls (automatic function calling): `invoke` routes
+   * each HTTP call through `hop`, and each is recorded as a row of its own (one request_id,
+   * metadata.afc_call 1, 2, ...). Not retried: between the calls the SDK runs the caller's tools.
+   */
+  hops<T>(context: TrackingContext, call: CallInfo, invoke: (hop: HopRecorder) => Promise<T>, observe: (response: unknown) => Observation): Promise<T>;
   /** Waits for the rows still being written (streams that end in the background). */
   flush(): Promise<void>;
 }
@@ -70,6 +84,7 @@ export function createInstrumentation(options: InstrumentationOptions): Instrume
 
   function event(context: TrackingContext, call: CallInfo, attempt: Attempt, outcome: Outcome): UsageEvent {
     const { failure } = outcome;
+    const serviceTier = serviceTierOf(call.serviceTier, outcome.trafficType ? { trafficType: outcome.trafficType } : undefined);
     return {
       userId: context.userId ?? null,
       section: context.section,
@@ -78,6 +93,10 @@ export function createInstrumentation(options: InstrumentationOptions): Instrume
       responseTimeMs: Math.round(attempt.elapsedMs),
       success: !failure,
       errorMessage: failure?.message ?? null,
+      // A tier we do not know is recorded as asked, and priced as standard until someone adds it.
+      serviceTier: serviceTier ?? 'standard',
+      groundingQueries: outcome.groundingQueries ?? 0,
+      billed: outcome.billed ?? true,
       metadata: {
         ...context.metadata,
         sdk: call.sdk,
@@ -89,6 +108,7 @@ export function createInstrumentation(options: InstrumentationOptions): Instrume
         ...(failure ? { error_kind: failure.kind } : {}),
         ...(failure?.httpStatus !== undefined ? { http_status: failure.httpStatus } : {}),
         ...(outcome.retryInMs !== undefined ? { retry_in_ms: outcome.retryInMs } : {}),
+        ...(serviceTier === undefined ? { service_tier_requested: String(call.serviceTier) } : {}),
       },
       createdAt: attempt.startedAt,
     };
@@ -128,7 +148,7 @@ export function createInstrumentation(options: InstrumentationOptions): Instrume
       } catch (error) {
         const failure: FailureFacts = describeFailure(error, call.signal);
         const retryInMs = retryDelay(retry, number, failure);
-        await record(context, call, { ...attempt, elapsedMs: performance.now() - t0 }, { tokens: NO_TOKENS, usageSource: 'none', failure, metadata: {}, retryInMs });
+        await record(context, call, { ...attempt, elapsedMs: performance.now() - t0 }, { tokens: NO_TOKENS, usageSource: 'none', failure, metadata: {}, retryInMs, billed: false });
         if (retryInMs === undefined || !(await waitBeforeRetry(retryInMs, call.signal))) throw error;
       }
     }
@@ -167,14 +187,48 @@ export function createInstrumentation(options: InstrumentationOptions): Instrume
           },
           onEnd: (end) => {
             const elapsedMs = performance.now() - t0;
-            const observation = observeStream({ facts, status: end.status, chunks, firstChunkMs }, call.model, call.requestText);
-            if (end.status === 'failed') observation.failure = describeFailure(end.error, call.signal);
-            return background(record(context, call, { ...attempt, elapsedMs }, observation));
+            const finish = async () => {
+              let finalUsage = false;
+              if (end.status === 'abandoned' && adapter.final) {
+                try {
+                  addResponse(facts, await adapter.final(opened));
+                  finalUsage = true;
+                } catch {
+                  // The SDK's aggregate failed too: the usage read so far is all there is (usage_complete: false).
+                }
+              }
+              const observation = observeStream({ facts, status: end.status, chunks, firstChunkMs, finalUsage }, call.model, call.requestText);
+              if (end.status === 'failed') observation.failure = describeFailure(end.error, call.signal);
+              await record(context, call, { ...attempt, elapsedMs }, observation);
+            };
+            return background(finish());
           },
           onAbandon: adapter.cancel,
         });
         return adapter.rebuild(opened, relay);
       });
+    },
+
+    async hops(context, call, invoke, observe) {
+      const requestId = randomUUID();
+      let calls = 0;
+      const hop: HopRecorder = async (httpCall) => {
+        calls += 1;
+        const attempt = { requestId, number: 1, startedAt: new Date() };
+        const afc = { afc_call: calls };
+        const t0 = performance.now();
+        try {
+          const response = await httpCall();
+          const observation = await observeSafely(call, observe, response);
+          await record(context, call, { ...attempt, elapsedMs: performance.now() - t0 }, { ...observation, metadata: { ...observation.metadata, ...afc } });
+          return response;
+        } catch (error) {
+          const failure = describeFailure(error, call.signal);
+          await record(context, call, { ...attempt, elapsedMs: performance.now() - t0 }, { tokens: NO_TOKENS, usageSource: 'none', failure, metadata: afc, billed: false });
+          throw error;
+        }
+      };
+      return invoke(hop);
     },
 
     async flush() {

@@ -12,6 +12,12 @@ export interface Observation {
   /** Set when the call returned but counts as failed (a safety block). */
   failure?: FailureFacts;
   metadata: Record<string, unknown>;
+  /** Search queries run for grounding, billed per query or per grounded prompt. */
+  groundingQueries?: number;
+  /** The tier the response says it was served at (Vertex trafficType), when it says. */
+  trafficType?: string;
+  /** false: Gemini billed nothing (the call failed before any response). */
+  billed?: boolean;
 }
 
 export const NO_TOKENS: TokenCounts = { promptTokens: 0, completionTokens: 0, thoughtsTokens: 0, cachedTokens: 0 };
@@ -41,7 +47,11 @@ function blockFailure(facts: ResponseFacts): FailureFacts | undefined {
 /** A generateContent / sendMessage response. */
 export function observeResponse(response: unknown, model: string, requestText: () => string): Observation {
   const facts = factsOf(response);
-  return { ...tokensOf(facts, requestText, true), failure: blockFailure(facts), metadata: responseMetadata(facts, normalizeModelName(model)) };
+  return { ...tokensOf(facts, requestText, true), ...billedFacts(facts), failure: blockFailure(facts), metadata: responseMetadata(facts, normalizeModelName(model)) };
+}
+
+function billedFacts(facts: ResponseFacts): Pick<Observation, 'groundingQueries' | 'trafficType'> {
+  return { groundingQueries: facts.groundingQueries, trafficType: facts.usage?.trafficType };
 }
 
 export interface StreamSummary {
@@ -49,24 +59,25 @@ export interface StreamSummary {
   status: 'completed' | 'failed' | 'abandoned';
   chunks: number;
   firstChunkMs?: number;
+  /** The facts hold the whole answer's usage even though the consumer stopped reading (@google/generative-ai). */
+  finalUsage?: boolean;
 }
 
 /** A stream at its end; a failed one gets its failure from the error, not from here. */
 export function observeStream(summary: StreamSummary, model: string, requestText: () => string): Observation {
   const { facts, status } = summary;
+  const complete = status === 'completed' || summary.finalUsage === true;
   return {
-    ...tokensOf(facts, requestText, status === 'completed'),
+    ...tokensOf(facts, requestText, complete),
+    ...billedFacts(facts),
     failure: status === 'completed' ? blockFailure(facts) : undefined,
     metadata: {
       ...responseMetadata(facts, normalizeModelName(model)),
+      // Gemini bills what it generated, not what was read: an abandoned stream's usage may be short.
+      ...(complete ? {} : { usage_complete: false }),
       stream_status: status,
       stream_chunks: summary.chunks,
       ...(summary.firstChunkMs !== undefined ? { time_to_first_chunk_ms: Math.round(summary.firstChunkMs) } : {}),
     },
   };
-}
-
-/** countTokens is free: its row bills nothing and keeps the count in metadata. */
-export function observeCount(response: { totalTokens?: number } | undefined): Observation {
-  return { tokens: NO_TOKENS, usageSource: 'not_billed', metadata: { counted_tokens: response?.totalTokens ?? 0 } };
 }

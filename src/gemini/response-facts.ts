@@ -9,6 +9,8 @@ export interface ResponseFacts {
   blockReason?: string;
   blockReasonMessage?: string;
   modelVersion?: string;
+  /** Search queries Gemini ran to ground the answer (groundingMetadata.webSearchQueries). */
+  groundingQueries: number;
   /** Characters of candidate text received, for estimates when a stream ends early. */
   textLength: number;
 }
@@ -23,11 +25,11 @@ interface ResponseShape {
   usageMetadata?: GeminiUsageMetadata;
   modelVersion?: string;
   promptFeedback?: { blockReason?: string; blockReasonMessage?: string };
-  candidates?: { finishReason?: string; finishMessage?: string; content?: unknown }[];
+  candidates?: { finishReason?: string; finishMessage?: string; content?: unknown; groundingMetadata?: { webSearchQueries?: unknown[] } }[];
 }
 
 export function emptyFacts(): ResponseFacts {
-  return { textLength: 0 };
+  return { textLength: 0, groundingQueries: 0 };
 }
 
 /** Adds one response (or stream chunk) to `facts`: later usage and finish reasons replace earlier ones. */
@@ -45,6 +47,9 @@ export function addResponse(facts: ResponseFacts, response: unknown): ResponseFa
     facts.finishMessage = first.finishMessage;
   }
   if (first?.content) facts.textLength += collectText(first.content).length;
+  // A stream repeats or completes the grounding metadata in later chunks: keep the fullest list.
+  const queries = first?.groundingMetadata?.webSearchQueries;
+  if (Array.isArray(queries)) facts.groundingQueries = Math.max(facts.groundingQueries, queries.length);
   return facts;
 }
 

@@ -33,4 +33,4 @@ export interface InstrumentationOptions {
 }
 
 /** Where a row's token counts come from, recorded as metadata.usage_source. */
-export type UsageSource = 'response' | 'partial_stream' | 'count_tokens' | 'estimated' | 'not_billed' | 'none';
+export type UsageSource = 'response' | 'partial_stream' | 'count_tokens' | 'estimated' | 'none';

@@ -53,8 +53,8 @@ describe('cost_status', () => {
 
   it('records an attempt Gemini did not bill as not_billed, with cost 0, still counted as a request', async () => {
     const result = await tracker.track(event({ modelName: 'gemini-9-ultra', promptTokens: 0, completionTokens: 0, success: false, errorMessage: '503', billed: false }));
-    expect(result).toMatchObject({ costStatus: 'not_billed', costUsd: '0', warnings: [] });
-    expect(await logOf(result.id)).toMatchObject({ cost_status: 'not_billed', cost_usd: '0', price_id: null });
+    expect(result).toMatchObject({ costStatus: 'not_billed', costUsd: '0.000000000000', warnings: [] });
+    expect(await logOf(result.id)).toMatchObject({ cost_status: 'not_billed', cost_usd: '0.000000000000', price_id: null });
   });
 
   it('debits a subscription tokens but no money for an unpriced row, and counts it in unpriced_request_count', async () => {
