@@ -3,6 +3,7 @@ import { aiUsageLogResource, AI_USAGE_LOGS_ID } from './resources/ai-usage-log.j
 import { aiUsageTrackingResource } from './resources/ai-usage-tracking.js';
 import { apiTokensResource, subscriptionsResource } from './resources/accounts.js';
 import type { AdminContext } from './resources/context.js';
+import { modelPricesResource } from './resources/model-prices.js';
 import { usersResource } from './resources/users.js';
 
 /** Resources only the tracker writes: no action but reads runs on them, for any role. */
@@ -12,5 +13,5 @@ export const LEDGER_RESOURCE_IDS: ReadonlySet<string> = new Set([AI_USAGE_LOGS_I
 export function coreResources(context: AdminContext): ResourceWithOptions[] {
   // A host's users are the host's resource (UserReferenceOptions.resourceId), not ours.
   const users = context.core.users.own ? [usersResource(context)] : [];
-  return [aiUsageLogResource(context), aiUsageTrackingResource(context), ...users, subscriptionsResource(context), apiTokensResource(context)];
+  return [aiUsageLogResource(context), aiUsageTrackingResource(context), modelPricesResource(context), ...users, subscriptionsResource(context), apiTokensResource(context)];
 }

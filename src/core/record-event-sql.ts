@@ -12,6 +12,18 @@
 const LOG_CONFLICT_TARGET = '(id)';
 const AGGREGATE_CONFLICT_TARGET = '(user_id, date, section, model_name)';
 
+/** The id of the subscription a log row (`row`, with user_id and created_at) debits: the one active at created_at. */
+export function activeSubscriptionSql(row: string): string {
+  return `(
+    SELECT active.id FROM subscriptions AS active
+    WHERE active.user_id = ${row}.user_id
+      AND active.period_start <= ${row}.created_at AND active.period_end > ${row}.created_at
+      AND (active.canceled_at IS NULL OR active.canceled_at > ${row}.created_at)
+    ORDER BY active.period_start DESC, active.id DESC
+    LIMIT 1
+  )`;
+}
+
 /** Each aggregate column and what one log row adds to it: aggregate == sum(logs) for every one. */
 const SUMMED: readonly (readonly [column: string, fromLog: string])[] = [
   ['request_count', '1'],
@@ -52,14 +64,7 @@ WITH log AS (
       cost_used_usd = s.cost_used_usd + COALESCE(log.cost_usd, 0),
       updated_at = now()
   FROM log
-  WHERE s.id = (
-    SELECT active.id FROM subscriptions AS active
-    WHERE active.user_id = log.user_id
-      AND active.period_start <= log.created_at AND active.period_end > log.created_at
-      AND (active.canceled_at IS NULL OR active.canceled_at > log.created_at)
-    ORDER BY active.period_start DESC, active.id DESC
-    LIMIT 1
-  )
+  WHERE s.id = ${activeSubscriptionSql('log')}
   RETURNING s.id, s.tokens_used, s.token_quota
 )
 SELECT (SELECT count(*) FROM log)::int AS inserted,

@@ -1,4 +1,5 @@
 import type { Sequelize } from 'sequelize';
+import { defineAIModelPrice, type AIModelPriceModel } from './ai-model-price.js';
 import { defineAIUsageLog, type AIUsageLogModel } from './ai-usage-log.js';
 import { defineApiToken, type ApiTokenModel } from './api-token.js';
 import { defineAIUsageTracking, type AIUsageTrackingModel } from './ai-usage-tracking.js';
@@ -16,6 +17,7 @@ export interface CoreModels {
   ApiToken: ApiTokenModel;
   /** Where user ids point: our own `users` table or the host's (see UserReferenceOptions). */
   users: UserReference;
+  AIModelPrice: AIModelPriceModel;
 }
 
 /** Defines the core models on `sequelize` with their associations. Tables come from migrations. */
@@ -26,6 +28,7 @@ export function defineCoreModels(sequelize: Sequelize, users: UserReference = OW
   const AIUsageLog = defineAIUsageLog(sequelize, userId);
   const AIUsageTracking = defineAIUsageTracking(sequelize, userId);
   const ApiToken = defineApiToken(sequelize, userId);
+  const AIModelPrice = defineAIModelPrice(sequelize);
   // A host's users: no `references` on our columns, so AdminJS links user ids only to the resource the host names.
   const link = users.own ? {} : { constraints: false };
   User.hasMany(Subscription, { foreignKey: 'userId', as: 'subscriptions', ...link });
@@ -36,7 +39,7 @@ export function defineCoreModels(sequelize: Sequelize, users: UserReference = OW
   User.hasMany(ApiToken, { foreignKey: 'userId', as: 'apiTokens', ...link });
   ApiToken.belongsTo(User, { foreignKey: 'userId', as: 'user', ...link });
   rememberUserReference(sequelize, users);
-  return { User, Subscription, AIUsageLog, AIUsageTracking, ApiToken, users };
+  return { User, Subscription, AIUsageLog, AIUsageTracking, ApiToken, users, AIModelPrice };
 }
 
 export type { UserAttributes, UserRole } from './user.js';
@@ -44,3 +47,4 @@ export type { SubscriptionAttributes } from './subscription.js';
 export type { AIUsageLogAttributes } from './ai-usage-log.js';
 export type { AIUsageTrackingAttributes } from './ai-usage-tracking.js';
 export type { ApiTokenAttributes } from './api-token.js';
+export type { AIModelPriceAttributes } from './ai-model-price.js';

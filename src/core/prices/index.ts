@@ -5,3 +5,4 @@ export * from './snapshot.js';
 export * from './catalog.js';
 export * from './validate.js';
 export * from './store.js';
+export * from './reprice.js';
