@@ -1,4 +1,5 @@
-import type { ActionContext, ActionRequest, ResourceWithOptions } from 'adminjs';
+import { ValidationError, type ActionContext, type ActionRequest, type ResourceWithOptions } from 'adminjs';
+import { ValidationError as SequelizeValidationError } from 'sequelize';
 import { reprice, type RepriceSummary } from '../../core/prices/reprice.js';
 import { exportImportFeature } from '../export/index.js';
 import { SafeSequelizeResource } from '../safe-resource.js';
@@ -29,6 +30,18 @@ function repriceAction(context: AdminContext, apply: boolean) {
   };
 }
 
+/** Prices whose refused delete (the price costed requests) is a notice to the admin, not a 500. */
+class ModelPricesResource extends SafeSequelizeResource {
+  override async delete(id: unknown): Promise<void> {
+    try {
+      await super.delete(id);
+    } catch (error) {
+      if (error instanceof SequelizeValidationError) throw new ValidationError({}, { message: error.message, type: 'price_in_use' });
+      throw error;
+    }
+  }
+}
+
 /**
  * Model prices (ai_model_prices): the catalogue the tracker prices with, re-read every 2 s. Admins
  * edit it (checked like the pricing file: numbers, tiers, dates, no overlaps), viewers read and
@@ -36,7 +49,7 @@ function repriceAction(context: AdminContext, apply: boolean) {
  */
 export function modelPricesResource(context: AdminContext): ResourceWithOptions {
   return {
-    resource: new SafeSequelizeResource(context.core.AIModelPrice),
+    resource: new ModelPricesResource(context.core.AIModelPrice),
     features: [exportImportFeature({ componentLoader: context.componentLoader })],
     options: {
       id: MODEL_PRICES_ID,
@@ -70,6 +83,8 @@ export function modelPricesResource(context: AdminContext): ResourceWithOptions 
         },
       },
       actions: {
+        // One at a time, each checked: a bulk delete would stop at the first price in use.
+        bulkDelete: { isAccessible: false, isVisible: false },
         repriceDryRun: repriceAction(context, false),
         repriceUnpriced: repriceAction(context, true),
       },
