@@ -16,6 +16,7 @@ export function knowledgeResources(models: KnowledgeModels, service: KnowledgeSe
         listProperties: ['title', 'url', 'status', 'contentLength', 'userId', 'generatedAt'],
         showProperties: ['title', 'url', 'status', 'failureReason', 'contentLength', 'userId', 'generatedAt', 'createdAt', 'content'],
         properties: { content: { type: 'textarea' }, failureReason: { type: 'textarea' } },
+        translations: { en: { labels: { knowledge_pages: 'Knowledge pages' }, actions: { regenerate: 'Regenerate' } } },
         actions: {
           new: { isAccessible: false },
           edit: { isAccessible: false },
@@ -28,7 +29,9 @@ export function knowledgeResources(models: KnowledgeModels, service: KnowledgeSe
               const record = context.record;
               try {
                 const { pairs } = await service.regenerate(Number(record.id()));
-                return { record: record.toJSON(context.currentAdmin), notice: { message: `Generated ${pairs.length} Q&A pairs`, type: 'success' } };
+                // The page as it is now: its new Generated At, status and length.
+                const fresh = (await context.resource.findOne(String(record.id()))) ?? record;
+                return { record: fresh.toJSON(context.currentAdmin), notice: { message: `Generated ${pairs.length} Q&A pairs`, type: 'success' } };
               } catch (error) {
                 return { record: record.toJSON(context.currentAdmin), notice: { message: `Regeneration failed: ${(error as Error).message}`, type: 'error' } };
               }
@@ -44,7 +47,8 @@ export function knowledgeResources(models: KnowledgeModels, service: KnowledgeSe
         navigation,
         sort: { sortBy: 'pageId', direction: 'desc' },
         listProperties: ['pageId', 'position', 'question', 'embeddingModel'],
-        properties: { embedding: { isVisible: false }, answer: { type: 'textarea' } },
+        properties: { embedding: { isVisible: false }, answer: { type: 'textarea' }, pageId: { reference: 'knowledge_pages' } },
+        translations: { en: { labels: { knowledge_qa_pairs: 'Knowledge Q&A pairs' }, properties: { pageId: 'Page' } } },
         actions: { new: { isAccessible: false } },
       },
     },

@@ -41,6 +41,7 @@ export function promptResources(PromptGeneration: PromptGenerationModel, service
         listProperties: ['businessType', 'tone', 'language', 'status', 'isAsync', 'userId', 'createdAt'],
         showProperties: [...INPUTS, 'status', 'output', 'errorMessage', 'isAsync', 'jobId', 'attempts', 'userId', 'createdAt'],
         properties: { output: { type: 'textarea' }, instructions: { type: 'textarea' }, errorMessage: { type: 'textarea' } },
+        translations: { en: { labels: { prompt_generations: 'Prompt generations' }, actions: { generatePrompt: 'Generate prompt' } } },
         actions: {
           new: { isAccessible: false },
           edit: { isAccessible: false },

@@ -30,6 +30,9 @@ export function registerAdminComponents(loader: ComponentLoader) {
     DateTimeShow: loader.override('DefaultDatetimeShowProperty', file('datetime-value')),
     DateTimeFilter: loader.override('DefaultDatetimeFilterProperty', file('date-range-filter')),
     DateTimeEdit: loader.override('DefaultDatetimeEditProperty', file('datetime-edit')),
+    // Page titles that name the resource or record, and an empty filtered list that offers to clear the filter.
+    ActionHeader: loader.override('ActionHeader', file('action-header')),
+    NoRecords: loader.override('NoRecords', file('no-records')),
   };
 }
 

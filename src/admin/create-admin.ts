@@ -1,4 +1,4 @@
-import AdminJS, { BaseResource, ComponentLoader, type ResourceWithOptions } from 'adminjs';
+import AdminJS, { ComponentLoader, type ResourceWithOptions } from 'adminjs';
 import { Database, Resource } from '@adminjs/sequelize';
 import type { Sequelize } from 'sequelize';
 import type { AppConfig } from '../config.js';
@@ -8,10 +8,11 @@ import { enforceRoles } from './access.js';
 import { registerAdminComponents } from './components.js';
 import { coreResources, LEDGER_RESOURCE_IDS } from './core-resources.js';
 import { dashboardHandler } from './dashboard/handler.js';
-import { SafeSequelizeResource } from './safe-resource.js';
 import { alertResources } from './alerts/resources.js';
 import { registerAlertComponents } from './alerts/components.js';
 import { costReportPageHandler } from '../reports/report-router.js';
+import { asPanelResource } from './plugin-resources.js';
+import { PANEL_FAVICON, PANEL_LOCALE } from './panel-locale.js';
 import type { AiUsageAdminParts } from '../mount/types.js';
 
 let adapterRegistered = false;
@@ -42,16 +43,6 @@ export interface AdminOptions {
 
 export const ADMIN_ROOT = '/admin';
 
-/**
- * A plugin's resource given as a bare Sequelize model gets the core resources' filters: whole days
- * in the panel's time zone, case-insensitive text, never a 500 on a malformed id.
- */
-function withSafeFilters(resource: ResourceWithOptions, timeZone: string): ResourceWithOptions {
-  const model = resource.resource as { sequelize?: unknown; getAttributes?: unknown };
-  if (resource.resource instanceof BaseResource || !model?.sequelize || typeof model.getAttributes !== 'function') return resource;
-  return { ...resource, resource: new SafeSequelizeResource(resource.resource as never, { timeZone }) };
-}
-
 export type LedgerAdminOptions = Pick<AdminOptions, 'resources' | 'componentLoader' | 'core' | 'sequelize' | 'sections' | 'config'>;
 
 /**
@@ -64,11 +55,12 @@ export function ledgerAdminParts(options: LedgerAdminOptions): AiUsageAdminParts
   const context = { core: options.core, sequelize: options.sequelize, sections: options.sections, config: options.config, components, componentLoader: options.componentLoader };
   const alertComponents = registerAlertComponents(options.componentLoader);
   return {
-    resources: [...coreResources(context), ...alertResources(context, alertComponents), ...options.resources.map((r) => withSafeFilters(r, options.config.panelTimeZone))],
+    resources: [...coreResources(context), ...alertResources(context, alertComponents), ...options.resources.map((r) => asPanelResource(r, options.config.panelTimeZone, components))],
     dashboard: { component: components.Dashboard, handler: dashboardHandler(options.sequelize, options.sections, options.config.panelTimeZone) },
     pages: { costReport: { component: alertComponents.CostReport, handler: costReportPageHandler(options.sequelize, options.sections), icon: 'DollarSign' } },
     componentLoader: options.componentLoader,
     env: { PANEL_TIME_ZONE: options.config.panelTimeZone },
+    locale: PANEL_LOCALE,
   };
 }
 
@@ -88,8 +80,11 @@ export function panelAdmin(parts: AiUsageAdminParts, options: { rootPath?: strin
       withMadeWithLove: false,
       // No logo: the header shows the name, and with it whether Gemini is simulated.
       logo: false,
+      // Inline, so the browser asks the server for no /favicon.ico (a 404 on every page otherwise).
+      favicon: PANEL_FAVICON,
     },
     env: { ...parts.env, GEMINI_SIMULATED: options.geminiSimulated ? 'true' : 'false' },
+    locale: parts.locale,
     settings: { defaultPerPage: 20 },
   });
   enforceRoles(admin, LEDGER_RESOURCE_IDS);

@@ -18,12 +18,12 @@ const HEX_COLOR = /^#[0-9a-f]{6}$/i;
 /** The ten sections of the original system, in its order. */
 export const DEFAULT_SECTIONS: readonly SectionDefinition[] = [
   { id: 'chat', label: 'Chat', color: '#2563eb', defaultModel: 'gemini-2.5-flash' },
-  { id: 'knowledge_qa', label: 'Knowledge Q&A', color: '#7c3aed', defaultModel: 'gemini-2.5-pro' },
+  { id: 'knowledge_qa', label: 'Knowledge Q&A', color: '#9333ea', defaultModel: 'gemini-2.5-pro' },
   { id: 'prompt_generation', label: 'Prompt generation', color: '#db2777', defaultModel: 'gemini-2.5-pro' },
   { id: 'marketing_workflow', label: 'Marketing workflow', color: '#ea580c', defaultModel: 'gemini-2.5-flash' },
   { id: 'product_recommendation', label: 'Product recommendation', color: '#16a34a', defaultModel: 'gemini-2.5-flash' },
   { id: 'rag_pipeline', label: 'RAG pipeline', color: '#0891b2', defaultModel: 'gemini-2.5-flash' },
-  { id: 'web_knowledge', label: 'Web knowledge', color: '#4f46e5', defaultModel: 'gemini-2.5-flash-lite' },
+  { id: 'web_knowledge', label: 'Web knowledge', color: '#78350f', defaultModel: 'gemini-2.5-flash-lite' },
   { id: 'session_memory', label: 'Session memory', color: '#64748b', defaultModel: 'gemini-2.5-flash-lite' },
   { id: 'intent_detection', label: 'Intent detection', color: '#ca8a04', defaultModel: 'gemini-2.5-flash-lite' },
   { id: 'embedding_generation', label: 'Embedding generation', color: '#0d9488', defaultModel: 'gemini-embedding-001' },

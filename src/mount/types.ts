@@ -1,4 +1,4 @@
-import type { ComponentLoader, CurrentAdmin, PageHandler, ResourceWithOptions } from 'adminjs';
+import type { ComponentLoader, CurrentAdmin, Locale, PageHandler, ResourceWithOptions } from 'adminjs';
 import type { Request, Router } from 'express';
 import type { Sequelize } from 'sequelize';
 import type { AppConfig } from '../config.js';
@@ -53,6 +53,8 @@ export interface AiUsageAdminParts {
   componentLoader: ComponentLoader;
   /** Pass as AdminJS's `env` option: the panel's time zone (`PANEL_TIME_ZONE`), which every date component reads. */
   env: Record<string, string>;
+  /** Pass as AdminJS's `locale` option: the panel's texts (navigation groups, login page). */
+  locale: Locale;
 }
 
 export interface ApiRouterOptions {

@@ -52,7 +52,7 @@ describe('GET /api/usage', () => {
     expect(body.quota.tokens_used).toBeGreaterThan(0);
     expect(body.user).toEqual({ id: world.alice.id, email: world.alice.email, name: null });
     expect(body.budgets).toEqual([]);
-    expect(body.by_section.find((s: any) => s.section === 'knowledge_qa')).toMatchObject({ label: 'Knowledge Q&A', color: '#7c3aed' });
+    expect(body.by_section.find((s: any) => s.section === 'knowledge_qa')).toMatchObject({ label: 'Knowledge Q&A', color: '#9333ea' });
   });
 
   it('defaults to the last 30 days without a subscription', async () => {

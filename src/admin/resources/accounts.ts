@@ -16,7 +16,9 @@ export function subscriptionsResource(context: AdminContext): ResourceWithOption
       sort: { sortBy: 'periodStart', direction: 'desc' },
       listProperties: ['id', 'userId', 'plan', 'tokensUsed', 'costUsedUsd', 'periodStart', 'periodEnd', 'canceledAt'],
       filterProperties: ['userId', 'plan', 'periodStart', 'periodEnd'],
-      translations: { en: { properties: { userId: 'User', tokensUsed: 'Tokens used / quota', costUsedUsd: 'Cost used' } } },
+      // Created and updated stay the database's: never typed in the form.
+      editProperties: ['userId', 'plan', 'tokenQuota', 'periodStart', 'periodEnd', 'canceledAt'],
+      translations: { en: { labels: { subscriptions: 'Subscriptions' }, properties: { userId: 'User', tokensUsed: 'Tokens used / quota', costUsedUsd: 'Cost used' } } },
       properties: {
         userId: { reference: context.core.users.resourceId ?? undefined, components: { list: C.UserCell, show: C.UserCell } },
         tokensUsed: { isVisible: { list: true, show: true, edit: false, filter: false }, components: { list: C.QuotaBar, show: C.QuotaBar }, custom: { used: 'tokensUsed', quota: 'tokenQuota' } },
@@ -38,11 +40,15 @@ export function apiTokensResource(context: AdminContext): ResourceWithOptions {
       navigation: { name: 'Accounts', icon: 'User' },
       listProperties: ['id', 'userId', 'name', 'tokenPrefix', 'lastUsedAt', 'revokedAt', 'createdAt'],
       properties: { tokenHash: { isVisible: false }, userId: { reference: context.core.users.resourceId ?? undefined, components: { list: context.components.UserCell, show: context.components.UserCell } } },
+      translations: { en: { labels: { api_tokens: 'API tokens' }, properties: { userId: 'User', tokenPrefix: 'Token prefix', lastUsedAt: 'Last used at', revokedAt: 'Revoked at', createdAt: 'Created at' }, actions: { revoke: 'Revoke' } } },
       actions: {
         new: { isAccessible: false, isVisible: false },
         edit: { isAccessible: false, isVisible: false },
         revoke: {
           actionType: 'record',
+          // A revoked token is not offered (nor accepted) for revoking again.
+          isVisible: ({ record }) => !record?.param('revokedAt'),
+          isAccessible: ({ record }) => !record?.param('revokedAt'),
           icon: 'Slash',
           component: false,
           guard: 'Revoke this token? Requests using it are refused from now on.',

@@ -49,7 +49,7 @@ export function usersResource(context: AdminContext): ResourceWithOptions {
         quota: { isVisible: { list: true, show: true, edit: false, filter: false }, components: { list: C.QuotaBar, show: C.QuotaBar }, custom: { used: 'quotaUsed', quota: 'quotaLimit' } },
         usageLogs: { isVisible: { list: false, show: true, edit: false, filter: false }, components: { show: C.UserLogsLink } },
       },
-      translations: { en: { properties: { quota: 'Tokens used / quota', usageLogs: 'AI usage', password: 'New password' } } },
+      translations: { en: { labels: { users: 'Users' }, properties: { quota: 'Tokens used / quota', usageLogs: 'AI usage', password: 'New password' }, actions: { issueApiToken: 'Issue API token' } } },
       actions: {
         new: { before: hashPasswordField },
         edit: { before: hashPasswordField },

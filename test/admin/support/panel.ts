@@ -1,4 +1,5 @@
 import { createApp, type App } from '../../../src/app.js';
+import type { Plugin } from '../../../src/plugin.js';
 import { loadConfig, type AppConfig } from '../../../src/config.js';
 import { createTestDatabase, type TestDatabase } from '../../support/database.js';
 import { listenOnFreePort, loginToPanel } from '../../support/http.js';
@@ -19,9 +20,9 @@ export interface Panel {
 }
 
 /** A running app on its own database, seeded with the ledger fixture, with admin and viewer sessions. */
-export async function startPanel(config: Partial<AppConfig> = {}): Promise<Panel> {
+export async function startPanel(config: Partial<AppConfig> = {}, plugins: Plugin[] = []): Promise<Panel> {
   const db = await createTestDatabase();
-  const app = await createApp({ databaseUrl: db.url, config: { ...loadConfig({ NODE_ENV: 'test' }), ...config }, logger: silent });
+  const app = await createApp({ databaseUrl: db.url, plugins, config: { ...loadConfig({ NODE_ENV: 'test' }), ...config }, logger: silent });
   const baseUrl = await listenOnFreePort(app);
   const fixture = await seedLedger(app);
   const adminCookie = await loginToPanel(baseUrl, ADMIN_EMAIL, PASSWORD);
