@@ -55,7 +55,7 @@ export function ledgerAdminParts(options: LedgerAdminOptions): AiUsageAdminParts
   const context = { core: options.core, sequelize: options.sequelize, sections: options.sections, config: options.config, components, componentLoader: options.componentLoader };
   const alertComponents = registerAlertComponents(options.componentLoader);
   return {
-    resources: [...coreResources(context), ...alertResources(context, alertComponents), ...options.resources.map((r) => asPanelResource(r, options.config.panelTimeZone, components))],
+    resources: [...coreResources(context), ...alertResources(context, alertComponents), ...options.resources.map((r) => asPanelResource(r, { timeZone: options.config.panelTimeZone, usersResourceId: options.core.users.resourceId, components }))],
     dashboard: { component: components.Dashboard, handler: dashboardHandler(options.sequelize, options.sections, options.config.panelTimeZone) },
     pages: { costReport: { component: alertComponents.CostReport, handler: costReportPageHandler(options.sequelize, options.sections), icon: 'DollarSign' } },
     componentLoader: options.componentLoader,

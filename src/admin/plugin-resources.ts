@@ -9,7 +9,8 @@ type ModelLike = { sequelize?: unknown; getAttributes?: () => Record<string, unk
  * resources' filters (whole days in the panel's time zone, case-insensitive text, never a 500 on
  * a malformed id); a `userId` column the plugin left undescribed shows as the user's name, linked.
  */
-export function asPanelResource(resource: ResourceWithOptions, timeZone: string, components: Pick<AdminComponents, 'UserCell'>): ResourceWithOptions {
+export function asPanelResource(resource: ResourceWithOptions, panel: { timeZone: string; usersResourceId?: string | null; components: Pick<AdminComponents, 'UserCell'> }): ResourceWithOptions {
+  const { timeZone, components } = panel;
   const model = resource.resource as ModelLike;
   if (resource.resource instanceof BaseResource || !model?.sequelize || typeof model.getAttributes !== 'function') return resource;
   const options = resource.options ?? {};
@@ -21,7 +22,7 @@ export function asPanelResource(resource: ResourceWithOptions, timeZone: string,
     options: hasUser
       ? {
           ...options,
-          properties: { ...options.properties, userId: { reference: 'users', components: { list: components.UserCell, show: components.UserCell } } },
+          properties: { ...options.properties, userId: { reference: panel.usersResourceId ?? undefined, components: { list: components.UserCell, show: components.UserCell } } },
           translations: { ...options.translations, en: { ...en, properties: { userId: 'User', ...en.properties } } },
         }
       : options,
