@@ -47,6 +47,9 @@ it('lets an admin add a price, and refuses bad rates, unknown tiers and overlaps
 it('prices the unpriced requests from the panel: a dry run first, then the reprice', async () => {
   const tracked = await panel.app.tracker.track({ section: 'chat', modelName: 'panel-late-model', promptTokens: 1_000, responseTimeMs: 5 });
   expect(tracked.costStatus).toBe('unpriced');
+  const stats = (await panel.api('/resources/ai_usage_logs/actions/stats?filters.modelName=panel-late-model')).body.stats;
+  expect(stats.totals).toMatchObject({ requests: 1, unpricedRequests: 1, costUsd: '0' });
+  expect((await panel.api('/dashboard?days=7')).body.unpriced.models).toContainEqual({ modelName: 'panel-late-model', unpricedRequests: 1 });
   expect((await post('/resources/ai_model_prices/actions/new', { ...valid, model: 'panel-late-model' })).body.record.errors).toEqual({});
 
   const dry = await post('/resources/ai_model_prices/actions/repriceDryRun', {});
@@ -57,6 +60,8 @@ it('prices the unpriced requests from the panel: a dry run first, then the repri
   expect(row).toEqual({ cost_status: 'priced', cost_usd: '0.001000000000' });
   const [audit] = await panel.db.sequelize.query<{ actor: string }>('SELECT actor FROM ai_cost_audit WHERE log_id = $1', { bind: [tracked.id], type: QueryTypes.SELECT });
   expect(audit).toEqual({ actor: 'admin:root@example.com' });
+  expect((await panel.api('/resources/ai_usage_logs/actions/stats?filters.modelName=panel-late-model')).body.stats.totals).toMatchObject({ unpricedRequests: 0, costUsd: '0.001000000000' });
+  expect((await panel.api('/dashboard?days=7')).body.unpriced.models).not.toContainEqual(expect.objectContaining({ modelName: 'panel-late-model' }));
   expect((await post('/resources/ai_model_prices/actions/repriceUnpriced', {}, panel.viewerCookie)).status).toBe(403);
 });
 

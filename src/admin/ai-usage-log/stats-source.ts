@@ -13,11 +13,13 @@ export interface FiguresSource {
 
 const LOG_SUMS = `count(*) AS requests, count(*) FILTER (WHERE success) AS successes, sum(prompt_tokens) AS prompt_tokens,
   sum(completion_tokens) AS completion_tokens, sum(thoughts_tokens) AS thoughts_tokens, sum(cached_tokens) AS cached_tokens,
-  sum(total_tokens) AS total_tokens, COALESCE(sum(cost_usd), 0) AS cost_usd, sum(response_time_ms) AS response_time_ms`;
+  sum(total_tokens) AS total_tokens, COALESCE(sum(cost_usd), 0) AS cost_usd, sum(response_time_ms) AS response_time_ms,
+  count(*) FILTER (WHERE cost_status = 'unpriced') AS unpriced`;
 const AGGREGATE_SUMS = `sum(request_count) AS requests, sum(success_count) AS successes, sum(prompt_tokens) AS prompt_tokens,
   sum(completion_tokens) AS completion_tokens, sum(thoughts_tokens) AS thoughts_tokens, sum(cached_tokens) AS cached_tokens,
-  sum(total_tokens) AS total_tokens, sum(cost_usd) AS cost_usd, sum(total_response_time_ms) AS response_time_ms`;
-const SUMMED = ['prompt_tokens', 'completion_tokens', 'thoughts_tokens', 'cached_tokens', 'total_tokens', 'cost_usd', 'response_time_ms'];
+  sum(total_tokens) AS total_tokens, sum(cost_usd) AS cost_usd, sum(total_response_time_ms) AS response_time_ms,
+  sum(unpriced_request_count) AS unpriced`;
+const SUMMED = ['prompt_tokens', 'completion_tokens', 'thoughts_tokens', 'cached_tokens', 'total_tokens', 'cost_usd', 'response_time_ms', 'unpriced'];
 
 const isUtcMidnight = (date: Date) => date.getTime() % 86_400_000 === 0;
 const utcDay = (date: Date) => date.toISOString().slice(0, 10);
@@ -90,6 +92,6 @@ export function figuresSql(source: FiguresSource): string {
            COALESCE(sum(prompt_tokens), 0) AS prompt_tokens, COALESCE(sum(completion_tokens), 0) AS completion_tokens,
            COALESCE(sum(thoughts_tokens), 0) AS thoughts_tokens, COALESCE(sum(cached_tokens), 0) AS cached_tokens,
            COALESCE(sum(total_tokens), 0) AS total_tokens, COALESCE(sum(cost_usd), 0) AS cost_usd,
-           COALESCE(sum(response_time_ms), 0) AS response_time_ms
+           COALESCE(sum(response_time_ms), 0) AS response_time_ms, COALESCE(sum(unpriced), 0) AS unpriced
     FROM g GROUP BY GROUPING SETS ((), (section), (model_name))`;
 }

@@ -16,8 +16,10 @@ export interface LogFigures {
   thoughtsTokens: string;
   cachedTokens: string;
   totalTokens: string;
-  /** Sum of known costs in USD (a model without a price adds nothing). */
+  /** Sum of known costs in USD: unpriced requests add nothing until repriced. */
   costUsd: string;
+  /** Requests recorded without a price (cost_status unpriced): costUsd is short by their cost. */
+  unpricedRequests: number;
   /** Mean response time in ms; null without requests. */
   avgResponseTimeMs: number | null;
 }
@@ -49,6 +51,7 @@ interface FiguresRow {
   total_tokens: string;
   cost_usd: string;
   response_time_ms: string;
+  unpriced: string;
 }
 
 function figures(row: FiguresRow): LogFigures {
@@ -65,6 +68,7 @@ function figures(row: FiguresRow): LogFigures {
     cachedTokens: row.cached_tokens,
     totalTokens: row.total_tokens,
     costUsd: row.cost_usd,
+    unpricedRequests: Number(row.unpriced),
     avgResponseTimeMs: requests ? Number(row.response_time_ms) / requests : null,
   };
 }

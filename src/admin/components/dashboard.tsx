@@ -4,6 +4,7 @@ import { ApiClient, ViewHelpers } from 'adminjs';
 import { Box, Button, H2, Loader, MessageBox, Text } from '@adminjs/design-system';
 import { Legend, LineChart, StackedBars, type Series } from './charts.js';
 import { formatCost, formatInt, formatMs, formatRate } from './format.js';
+import { UnpricedNotice } from './unpriced-notice.js';
 
 const api = new ApiClient();
 const h = new ViewHelpers();
@@ -24,6 +25,7 @@ interface Data {
   topUsers: { userId: number | string | null; username: string | null; requests: number; tokens: number; cost: number }[];
   usersResourceId: string | null;
   topModels: { modelName: string; requests: number; tokens: number; cost: number }[];
+  unpriced: { total: number; models: { modelName: string; unpricedRequests: number }[] };
 }
 
 const RANGES = [7, 30, 90];
@@ -83,6 +85,7 @@ const Dashboard: React.FC = () => {
           ))}
         </Box>
       </Box>
+      <UnpricedNotice total={data.unpriced.total} models={data.unpriced.models} />
       <Box style={{ display: 'flex', gap: 12, flexWrap: 'wrap', marginBottom: 16 }} data-testid="dashboard-totals">
         {[
           ['Requests', formatInt(t.requests)],

@@ -3,6 +3,7 @@ import { ApiClient, type ResourceJSON } from 'adminjs';
 import { Box, Loader, Text } from '@adminjs/design-system';
 import { formatCost, formatInt, formatMs, formatRate, textOn, type SectionColors } from './format.js';
 import { Pill } from './pill.js';
+import { UnpricedNotice } from './unpriced-notice.js';
 
 const api = new ApiClient();
 
@@ -16,6 +17,7 @@ interface Figures {
   thoughtsTokens: string;
   totalTokens: string;
   costUsd: string;
+  unpricedRequests: number;
   avgResponseTimeMs: number | null;
 }
 
@@ -51,7 +53,10 @@ function Breakdown({ title, rows, name }: { title: string; rows: (Figures & { ke
               <td style={{ ...cell, textAlign: 'left' }}>{name(row.key)}</td>
               <td style={cell}>{formatInt(row.requests)}</td>
               <td style={cell}>{formatInt(row.totalTokens)}</td>
-              <td style={cell}>{formatCost(row.costUsd)}</td>
+              <td style={cell} title={row.unpricedRequests ? `${row.unpricedRequests} unpriced requests not included` : undefined}>
+                {formatCost(row.costUsd)}
+                {row.unpricedRequests ? <span style={{ color: '#92400e' }}> +{formatInt(row.unpricedRequests)} unpriced</span> : null}
+              </td>
               <td style={cell}>{formatRate(row.successRate)}</td>
               <td style={cell}>{formatMs(row.avgResponseTimeMs)}</td>
             </tr>
@@ -90,10 +95,11 @@ export function StatsPanel({ resource, search }: { resource: ResourceJSON; searc
   const p95 = stats.p95ResponseTime;
   return (
     <Box data-testid="stats-panel" mb="lg">
+      <UnpricedNotice total={t.unpricedRequests} models={stats.byModel} />
       <Box style={{ display: 'flex', flexWrap: 'wrap', gap: 12, marginBottom: 12 }}>
         <Card testid="stat-requests" label="Requests" value={formatInt(t.requests)} />
         <Card testid="stat-tokens" label="Tokens" value={formatInt(t.totalTokens)} detail={`in ${formatInt(t.promptTokens)} · out ${formatInt(t.completionTokens)} · thoughts ${formatInt(t.thoughtsTokens)}`} />
-        <Card testid="stat-cost" label="Cost" value={formatCost(t.costUsd)} />
+        <Card testid="stat-cost" label="Cost" value={formatCost(t.costUsd)} detail={t.unpricedRequests ? `+ ${formatInt(t.unpricedRequests)} unpriced requests` : undefined} />
         <Card testid="stat-success" label="Success rate" value={t.requests ? formatRate(t.successRate) : '—'} detail={`${formatInt(t.successes)} ok · ${formatInt(t.failures)} failed`} />
         <Card testid="stat-latency" label="Response time" value={`avg ${formatMs(t.avgResponseTimeMs)}`} detail={`p95 ${p95.method === 'sampled' ? '≈ ' : ''}${formatMs(p95.value)}${p95.method === 'sampled' ? ' (sampled)' : ''}`} />
       </Box>

@@ -42,6 +42,8 @@ export interface DashboardData {
   /** The AdminJS resource top users link to; null when the panel has none (a host's users without resourceId). */
   usersResourceId: string | null;
   topModels: { modelName: string; requests: number; tokens: number; cost: number }[];
+  /** Requests in the range with no price yet (their cost is not in `cost`), by model. */
+  unpriced: { total: number; models: { modelName: string; unpricedRequests: number }[] };
 }
 
 const day = (date: Date) => date.toISOString().slice(0, 10);
@@ -70,7 +72,8 @@ export function parseDashboardRange(query: Record<string, unknown> = {}, timeZon
 function dailyRows(timeZone: string): string {
   if (timeZone === 'UTC') return 'ai_usage_tracking';
   return `(SELECT (created_at AT TIME ZONE $3::text)::date AS date, user_id, section, model_name, 1 AS request_count,
-            (NOT success)::int AS failure_count, total_tokens, cost_usd, response_time_ms AS total_response_time_ms
+            (NOT success)::int AS failure_count, total_tokens, cost_usd, response_time_ms AS total_response_time_ms,
+            (cost_status = 'unpriced')::int AS unpriced_request_count
      FROM ai_usage_logs
      WHERE created_at >= ($1::date::timestamp AT TIME ZONE $3::text) AND created_at < (($2::date + 1)::timestamp AT TIME ZONE $3::text)) AS daily`;
 }
@@ -83,7 +86,7 @@ export async function loadDashboard(sequelize: Sequelize, sections: SectionRegis
   const rows = dailyRows(range.timeZone);
   const select = <T extends object>(sql: string) => sequelize.query<T>(sql, { bind, type: QueryTypes.SELECT });
   const sums = 'sum(request_count) AS requests, sum(total_tokens) AS tokens, sum(cost_usd) AS cost';
-  const [perDay, users, models] = await Promise.all([
+  const [perDay, users, models, unpriced] = await Promise.all([
     select<SectionDayRow>(
       `SELECT to_char(date, 'YYYY-MM-DD') AS date, section, ${sums}, sum(failure_count) AS failures, sum(total_response_time_ms) AS response_ms
        FROM ${rows} WHERE date BETWEEN $1::date AND $2::date GROUP BY date, section ORDER BY date, section`,
@@ -96,6 +99,10 @@ export async function loadDashboard(sequelize: Sequelize, sections: SectionRegis
     select<{ model_name: string; requests: string; tokens: string; cost: string }>(
       `SELECT model_name, ${sums} FROM ${rows} WHERE date BETWEEN $1::date AND $2::date
        GROUP BY model_name ORDER BY sum(request_count) DESC, model_name LIMIT 10`,
+    ),
+    select<{ model_name: string; unpriced: string }>(
+      `SELECT model_name, sum(unpriced_request_count) AS unpriced FROM ${rows} WHERE date BETWEEN $1::date AND $2::date
+       GROUP BY model_name HAVING sum(unpriced_request_count) > 0 ORDER BY sum(unpriced_request_count) DESC, model_name`,
     ),
   ]);
   const days = new Map<string, DayFigures & { responseMs: number }>();
@@ -133,5 +140,9 @@ export async function loadDashboard(sequelize: Sequelize, sections: SectionRegis
     topUsers: users.map((u) => ({ userId: u.user_id, username: u.username, requests: Number(u.requests), tokens: Number(u.tokens), cost: Number(u.cost) })),
     usersResourceId: userReferenceOf(sequelize).resourceId,
     topModels: models.map((m) => ({ modelName: m.model_name, requests: Number(m.requests), tokens: Number(m.tokens), cost: Number(m.cost) })),
+    unpriced: {
+      total: unpriced.reduce((n, m) => n + Number(m.unpriced), 0),
+      models: unpriced.map((m) => ({ modelName: m.model_name, unpricedRequests: Number(m.unpriced) })),
+    },
   };
 }
