@@ -16,7 +16,7 @@ export interface SpoolDrainerOptions {
   maxAttempts?: number;
   /** Rows leased and replayed per round. Default 200. */
   batchSize?: number;
-  /** Replays in flight at once; keep it below the pool size. Default 4. */
+  /** Replays in flight at once; keep it well below the pool size (live events share it). Default 8. */
   concurrency?: number;
   /** How often an idle drainer looks for rows (spooled by other processes, left by killed ones). Default 1000 ms. */
   idleIntervalMs?: number;
@@ -52,7 +52,7 @@ export function startSpoolDrainer(options: SpoolDrainerOptions): SpoolDrainer {
   const store = spool.store;
   const maxAttempts = options.maxAttempts ?? 5;
   const batchSize = options.batchSize ?? 200;
-  const concurrency = options.concurrency ?? 4;
+  const concurrency = options.concurrency ?? 8;
   const idleIntervalMs = options.idleIntervalMs ?? 1000;
   const backoff = options.backoff ?? { initialMs: 250, maxMs: 2000 };
   const leaseMs = options.leaseMs ?? 60_000;
