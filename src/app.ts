@@ -4,7 +4,7 @@ import type { Sequelize } from 'sequelize';
 import type { AppConfig } from './config.js';
 import { loadConfig } from './config.js';
 import type { CoreModels } from './core/models/index.js';
-import type { HealthReport } from './core/spool/index.js';
+import type { EventSpool, HealthReport, SpoolDrainer } from './core/spool/index.js';
 import type { Tracker } from './core/tracker.js';
 import type { GeminiEndpoint, GeminiFactory } from './gemini/index.js';
 import type { JobQueue } from './jobs/job-queue.js';
@@ -43,6 +43,8 @@ export interface App {
   alerts: AlertsRuntime;
   /** Each plugin's context with its models, in registration order. */
   plugins: { plugin: Plugin; context: PluginModelsContext }[];
+  /** The durable spool behind trackSafe and its drainer (see README, Reliability). */
+  spool: { events: EventSpool; drainer: SpoolDrainer };
   /** Spool depth, oldest spooled event, dead letters, last drain: what /health returns. */
   health(): Promise<HealthReport>;
   listen(port?: number, host?: string): Promise<Server>;
@@ -83,6 +85,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     gemini: ledger.gemini,
     geminiEndpoint: ledger.geminiEndpoint,
     plugins: ledger.plugins,
+    spool: ledger.spool,
     health: ledger.health,
     listen(port = config.port, host = config.host) {
       return new Promise((resolve, reject) => {

@@ -36,7 +36,7 @@ export async function checkLedger(sequelize: Sequelize, run: string, events: num
   const expectedTokens = new Map<number, number>();
   for (let i = 0; i < events; i++) {
     const e = benchEvent(run, i, userIds);
-    expectedTokens.set(e.userId!, (expectedTokens.get(e.userId!) ?? 0) + e.promptTokens! + e.completionTokens! + e.thoughtsTokens!);
+    expectedTokens.set(Number(e.userId), (expectedTokens.get(Number(e.userId)) ?? 0) + e.promptTokens! + e.completionTokens! + e.thoughtsTokens!);
   }
   const subscriptions = await sequelize.query<{ user_id: number; tokens_used: string; cost_drift: boolean }>(
     `SELECT s.user_id, s.tokens_used,

@@ -4,6 +4,7 @@ import type { Sequelize } from 'sequelize';
 import type { AppConfig } from '../config.js';
 import type { CoreModels } from '../core/models/index.js';
 import type { SectionRegistry } from '../core/sections.js';
+import type { HealthReport } from '../core/spool/index.js';
 import { enforceRoles } from './access.js';
 import { registerAdminComponents } from './components.js';
 import { coreResources, LEDGER_RESOURCE_IDS } from './core-resources.js';
@@ -39,11 +40,13 @@ export interface AdminOptions {
   geminiSimulated?: boolean;
   /** Where the panel is mounted. Default /admin. */
   rootPath?: string;
+  /** The spool's health, shown as a line on the dashboard. */
+  health?: () => Promise<HealthReport>;
 }
 
 export const ADMIN_ROOT = '/admin';
 
-export type LedgerAdminOptions = Pick<AdminOptions, 'resources' | 'componentLoader' | 'core' | 'sequelize' | 'sections' | 'config'>;
+export type LedgerAdminOptions = Pick<AdminOptions, 'resources' | 'componentLoader' | 'core' | 'sequelize' | 'sections' | 'config' | 'health'>;
 
 /**
  * What the ledger adds to an AdminJS panel (ours or a host's own): its components registered on
@@ -56,7 +59,7 @@ export function ledgerAdminParts(options: LedgerAdminOptions): AiUsageAdminParts
   const alertComponents = registerAlertComponents(options.componentLoader);
   return {
     resources: [...coreResources(context), ...alertResources(context, alertComponents), ...options.resources.map((r) => asPanelResource(r, { timeZone: options.config.panelTimeZone, usersResourceId: options.core.users.resourceId, components }))],
-    dashboard: { component: components.Dashboard, handler: dashboardHandler(options.sequelize, options.sections, options.config.panelTimeZone) },
+    dashboard: { component: components.Dashboard, handler: dashboardHandler(options.sequelize, options.sections, options.config.panelTimeZone, options.health) },
     pages: { costReport: { component: alertComponents.CostReport, handler: costReportPageHandler(options.sequelize, options.sections), icon: 'DollarSign' } },
     componentLoader: options.componentLoader,
     env: { PANEL_TIME_ZONE: options.config.panelTimeZone },

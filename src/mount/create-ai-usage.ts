@@ -84,7 +84,8 @@ export async function createAiUsage(options: AiUsageOptions = {}): Promise<AiUsa
   const mailer = createMailer(config.alerts.smtpUrl, config.alerts.mailFrom);
   const alerts = await startAlerts({ sequelize, jobs, mailer, config: config.alerts, logger, knownSections: new Set(sections.list().map((s) => s.id)) });
   await scheduleMonthlyReport(jobs, { sequelize, mailer, config: config.alerts, cron: config.alerts.reportCron });
-  const admin = ledgerAdminParts({ resources: pluginResources, componentLoader, core, sequelize, sections, config });
+  const health = () => spoolHealthReport(spool, drainer, sequelize);
+  const admin = ledgerAdminParts({ resources: pluginResources, componentLoader, core, sequelize, sections, config, health });
 
   // At boot, so events left by a killed process are replayed by the next start.
   const drainer = startSpoolDrainer({ spool, tracker, sequelize, logger: consoleTrackerLogger, maxAttempts: config.spool.maxAttempts });
@@ -101,7 +102,7 @@ export async function createAiUsage(options: AiUsageOptions = {}): Promise<AiUsa
     geminiEndpoint,
     plugins: registered,
     spool: { events: spool, drainer },
-    health: () => spoolHealthReport(spool, drainer, sequelize),
+    health,
     admin,
     apiRouter: (apiOptions = {}) => {
       if (!users.own && !apiOptions.resolveUser) throw new TypeError('adminjs-ai-usage: with your own users table, the API needs your authentication: pass resolveUser(req)');

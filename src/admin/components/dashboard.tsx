@@ -26,6 +26,31 @@ interface Data {
   usersResourceId: string | null;
   topModels: { modelName: string; requests: number; tokens: number; cost: number }[];
   unpriced: { total: number; models: { modelName: string; unpricedRequests: number }[] };
+  health: Health | null;
+}
+
+interface Health {
+  status: 'ok' | 'degraded' | 'spool_full';
+  database: 'up' | 'down';
+  spool: { depth: number; oldestAgeSeconds: number | null; deadLetters: number; lastDrainAt: string | null };
+}
+
+const HEALTH_COLOURS = { ok: '#15803d', degraded: '#b45309', spool_full: '#b91c1c' };
+
+/** One line: is every event reaching the ledger (database, spool depth and age, dead letters, last drain)? */
+function HealthLine({ health }: { health: Health }) {
+  const { spool } = health;
+  const parts = [
+    `database ${health.database}`,
+    `spooled events ${formatInt(spool.depth)}${spool.oldestAgeSeconds === null ? '' : ` (oldest ${formatInt(spool.oldestAgeSeconds)} s)`}`,
+    `dead letters ${formatInt(spool.deadLetters)}`,
+    `last drain ${spool.lastDrainAt ? new Date(spool.lastDrainAt).toLocaleString() : 'never'}`,
+  ];
+  return (
+    <Text data-testid="ledger-health" mb="lg" style={{ fontSize: 13 }}>
+      <span style={{ color: HEALTH_COLOURS[health.status], fontWeight: 600 }}>Ledger {health.status.replace('_', ' ')}</span> · {parts.join(' · ')}
+    </Text>
+  );
 }
 
 const RANGES = [7, 30, 90];
@@ -77,6 +102,7 @@ const Dashboard: React.FC = () => {
       {isGeminiSimulated() ? (
         <MessageBox mb="lg" variant="info" data-testid="gemini-simulated" message="Gemini is simulated: GEMINI_API_KEY is unset, so the features' AI calls go to the built-in simulator. Set GEMINI_API_KEY to call Gemini." />
       ) : null}
+      {data.health ? <HealthLine health={data.health} /> : null}
       <Box style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', flexWrap: 'wrap', gap: 12, marginBottom: 16 }}>
         <H2 mb="0" data-testid="dashboard-range">AI usage, {data.range.from} to {data.range.to} <span data-testid="dashboard-zone" style={{ color: '#6b7280', fontSize: '0.7em' }}>days in {data.range.timeZone}</span></H2>
         <Box style={{ display: 'flex', gap: 6 }}>

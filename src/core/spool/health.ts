@@ -1,4 +1,5 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
+import { transientFailureReason } from './classify.js';
 import type { SpoolDrainer } from './drainer.js';
 import type { EventSpool } from './event-spool.js';
 import { withinTimeout } from './record-or-spool.js';
@@ -27,8 +28,9 @@ async function publishedDeadLetters(sequelize: Sequelize, timeoutMs: number): Pr
       timeoutMs,
     );
     return Number(row?.n ?? 0);
-  } catch {
-    return undefined;
+  } catch (error) {
+    // Unreachable is "down"; any other failure (the table missing) is not a database outage.
+    return transientFailureReason(error) === undefined ? 0 : undefined;
   }
 }
 
