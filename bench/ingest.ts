@@ -4,6 +4,7 @@ import { createPriceCatalog } from '../src/core/prices/catalog.js';
 import { SectionRegistry } from '../src/core/sections.js';
 import { createTracker } from '../src/core/tracker.js';
 import { startBenchServer, type BenchDatabase } from './support/bench-database.js';
+import { seedBenchUsers } from './support/seed-users.js';
 import { naiveTrack } from './naive-tracker.js';
 
 /**
@@ -13,18 +14,6 @@ import { naiveTrack } from './naive-tracker.js';
 const EVENTS = Number(process.argv[2] ?? process.env.BENCH_EVENTS ?? 20_000);
 const CALLERS = 32;
 const USERS = 100;
-
-async function seedUsers(sequelize: Sequelize): Promise<number[]> {
-  const rows = await sequelize.query<{ id: number }>(
-    `INSERT INTO users (email, username) SELECT 'bench' || g || '@example.com', 'bench' || g FROM generate_series(1, ${USERS}) g RETURNING id`,
-    { type: QueryTypes.SELECT },
-  );
-  await sequelize.query(
-    `INSERT INTO subscriptions (user_id, plan, token_quota, period_start, period_end)
-     SELECT id, 'pro', 1000000000, now() - interval '15 days', now() + interval '15 days' FROM users`,
-  );
-  return rows.map((r) => r.id);
-}
 
 function event(userId: number, i: number, createdAt: Date): UsageEvent {
   return { userId, section: 'chat', modelName: 'gemini-2.5-flash', promptTokens: 150 + (i % 50), completionTokens: 80, thoughtsTokens: i % 7, responseTimeMs: 1200, metadata: { conversation_id: 'abc' }, createdAt };
@@ -51,7 +40,7 @@ async function lostUpdates(sequelize: Sequelize): Promise<number> {
 }
 
 async function measure(db: BenchDatabase, pick: (users: number[], i: number) => number, naive: boolean) {
-  const users = await seedUsers(db.sequelize);
+  const users = await seedBenchUsers(db.sequelize, USERS);
   const sections = new SectionRegistry();
   const prices = createPriceCatalog(db.sequelize);
   const tracker = createTracker({ sequelize: db.sequelize, sections, prices });

@@ -10,7 +10,8 @@ import { PROJECT_ROOT } from '../src/runtime/config.js';
 import { startEmbeddedPostgres, type RunningPostgres } from '../src/runtime/embedded-postgres.js';
 import { benchEvent, EVENTS, runCallers, USERS } from './outage/events.js';
 import { startSpooledTracker } from './outage/spooled-tracker.js';
-import { checkLedger, seedUsers } from './outage/verify.js';
+import { checkLedger } from './outage/verify.js';
+import { seedBenchUsers } from './support/seed-users.js';
 
 /**
  * npm run bench:outage: a PostgreSQL of its own (embedded, on a free port) that it stops for 10 s
@@ -64,7 +65,7 @@ async function freshDatabase(serverUrl: string, name: string): Promise<{ url: st
   const sequelize = createSequelize(url, { poolMax: 2 });
   try {
     await createMigrator(sequelize).up();
-    return { url, userIds: await seedUsers(sequelize, USERS) };
+    return { url, userIds: await seedBenchUsers(sequelize, USERS, 'outage') };
   } finally {
     await sequelize.close();
   }

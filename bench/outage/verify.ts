@@ -47,16 +47,3 @@ export async function checkLedger(sequelize: Sequelize, run: string, events: num
   const billingDrift = subscriptions.filter((s) => s.cost_drift || Number(s.tokens_used) !== (expectedTokens.get(s.user_id) ?? 0)).length;
   return { lost: events - present, duplicated: aggregated - logs, aggregate_drift_keys: driftKeys, billing_drift: billingDrift };
 }
-
-/** Users with a subscription covering the run; their ids. */
-export async function seedUsers(sequelize: Sequelize, users: number): Promise<number[]> {
-  const rows = await sequelize.query<{ id: number }>(
-    `INSERT INTO users (email, username) SELECT 'outage' || g || '@example.com', 'outage' || g FROM generate_series(1, ${users}) g RETURNING id`,
-    { type: QueryTypes.SELECT },
-  );
-  await sequelize.query(
-    `INSERT INTO subscriptions (user_id, plan, token_quota, period_start, period_end)
-     SELECT id, 'pro', 1000000000, now() - interval '1 day', now() + interval '1 day' FROM users`,
-  );
-  return rows.map((r) => r.id);
-}
