@@ -4,6 +4,7 @@ import path from 'node:path';
 import { PROJECT_ROOT } from './runtime/config.js';
 import { loadAlertsConfig, type AlertsConfig } from './alerts/config.js';
 import { DEFAULT_PANEL_TIME_ZONE, isTimeZone } from './admin/time/time-zone.js';
+import { loadSecurityConfig, sessionSecretFrom, type SecurityConfig } from './security-config.js';
 
 /** Application settings, read once from the environment (see README, Configuration). */
 export interface AppConfig {
@@ -47,13 +48,13 @@ export interface AppConfig {
   };
   /** IANA zone of every day, date and time the panel shows, filters and exports (AI_USAGE_PANEL_TIME_ZONE, default UTC). */
   panelTimeZone: string;
+  /** Trusted proxies and origins, upload directory, login throttling. */
+  security: SecurityConfig;
 }
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
-
-const DEV_SESSION_SECRET = 'adminjs-ai-usage-development-secret-not-for-production';
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
@@ -90,12 +91,10 @@ function timeZone(env: NodeJS.ProcessEnv): string {
   return raw;
 }
 
-/** Reads and checks the configuration; a missing SESSION_SECRET in production is a startup error. */
+/** Reads and checks the configuration; a missing or weak SESSION_SECRET outside development and test is a startup error. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const production = env.NODE_ENV === 'production';
-  const sessionSecret = env.SESSION_SECRET ?? (production ? undefined : DEV_SESSION_SECRET);
-  if (!sessionSecret) throw new ConfigError('SESSION_SECRET must be set in production (32+ random characters)');
-  if (production && sessionSecret.length < 32) throw new ConfigError('SESSION_SECRET must be at least 32 characters in production');
+  const sessionSecret = sessionSecretFrom(env);
   const responseTime = { fastMs: integer(env, 'RESPONSE_TIME_FAST_MS', 1000), slowMs: integer(env, 'RESPONSE_TIME_SLOW_MS', 3000) };
   if (responseTime.fastMs >= responseTime.slowMs) throw new ConfigError('RESPONSE_TIME_FAST_MS must be below RESPONSE_TIME_SLOW_MS');
   return {
@@ -118,5 +117,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       writeTimeoutMs: Math.max(1, integer(env, 'AI_USAGE_SPOOL_WRITE_TIMEOUT_MS', 5000)),
     },
     panelTimeZone: timeZone(env),
+    security: loadSecurityConfig(env),
   };
 }
