@@ -62,7 +62,8 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   const config = options.config ?? loadConfig();
   const app = express();
   app.disable('x-powered-by');
-  if (config.production) app.set('trust proxy', 1);
+  // X-Forwarded-For decides the client's address (login throttling) only behind proxies named in TRUST_PROXY.
+  app.set('trust proxy', config.security.trustProxy);
   let ledger: Awaited<ReturnType<typeof mountAiUsage>> | undefined;
   app.get('/health', (_req, res, next) => {
     ledger!

@@ -44,7 +44,7 @@ export function refreshSessionRole(User: UserModel, loginPath: string) {
  * The panel's action API, checked before AdminJS sees it: 404 for an unknown resource or action
  * (AdminJS: a 500), and 403 for an action the user's role may not run (AdminJS: a 200 carrying an
  * error notice). Without a session AdminJS itself refuses, with a redirect to the login page that
- * its client turns into "session expired".
+ * its client turns into "session expired". The action found is left in res.locals.panelAction.
  */
 export function guardAdminApi(admin: AdminJS) {
   return (req: SessionRequest, res: Response, next: NextFunction) => {
@@ -60,6 +60,7 @@ export function guardAdminApi(admin: AdminJS) {
     const action = Object.hasOwn(actions, name) ? actions[name] : undefined;
     if (!action) return res.status(404).json({ error: 'not_found', message: `no action ${req.path}` });
     if (!action.isAccessible(currentAdmin)) return res.status(403).json({ error: 'forbidden', message: `your role may not run ${action.name} on ${resourceId}` });
+    res.locals.panelAction = action;
     return next();
   };
 }

@@ -53,6 +53,8 @@ export function exportImportFeature(options: ExportImportFeatureOptions): Featur
           isAccessible: importAllowed,
           isVisible: importAllowed,
           handler: importActionHandler(settings, logError),
+          // The panel's router reads a file only for actions declaring this, after the role check.
+          custom: { upload: { maxFileBytes: settings.import.maxFileBytes } },
         },
       }),
     },
