@@ -66,6 +66,9 @@ export interface PluginDefinition {
 
 export type Plugin = Readonly<PluginDefinition> & { readonly kind: 'adminjs-ai-usage-plugin' };
 
+/** A record action that writes only on POST, behind a confirmation page: use it for every custom action that changes state. */
+export { confirmedRecordAction, type ConfirmedRecordActionOptions } from './admin/confirmed-action.js';
+
 /** Adds the export (and optionally import) actions to a plugin's resources: see src/admin/export/README.md. */
 export { withExportImport } from './admin/export/index.js';
 

@@ -34,7 +34,7 @@ export function knowledgeQaPlugin(options: KnowledgeQaPluginOptions = {}) {
     migrations: fileURLToPath(new URL('./migrations', import.meta.url)),
     models: ({ sequelize, core }) => ({ ...defineKnowledgeModels(sequelize, userIdDataType(core.users)) }),
     // Pages and pairs come from generation (with embeddings), so they are exported, not imported.
-    resources: (context) => withExportImport(knowledgeResources(models(context), service(context)), { componentLoader: context.componentLoader, import: false }),
+    resources: (context) => withExportImport(knowledgeResources(models(context), service(context), context.componentLoader), { componentLoader: context.componentLoader, import: false }),
     routes: (context) => knowledgeRoutes(service(context), fetchPolicy),
     seed: (context) => seedKnowledge(service(context), context.demoUserId),
   });

@@ -1,11 +1,12 @@
-import type { ActionRequest, ResourceWithOptions } from 'adminjs';
+import type { ComponentLoader, ResourceWithOptions } from 'adminjs';
+import { confirmedRecordAction } from '../../src/plugin.js';
 import type { KnowledgeModels } from './models.js';
 import type { KnowledgeService } from './service.js';
 
 const navigation = { name: 'Knowledge Q&A', icon: 'BookOpen' };
 
 /** Pages and their pairs in the panel, with a Regenerate action on each page (tracked like the API). */
-export function knowledgeResources(models: KnowledgeModels, service: KnowledgeService): ResourceWithOptions[] {
+export function knowledgeResources(models: KnowledgeModels, service: KnowledgeService, componentLoader: ComponentLoader): ResourceWithOptions[] {
   return [
     {
       resource: models.WebsitePage,
@@ -20,23 +21,18 @@ export function knowledgeResources(models: KnowledgeModels, service: KnowledgeSe
         actions: {
           new: { isAccessible: false },
           edit: { isAccessible: false },
-          regenerate: {
-            actionType: 'record',
+          regenerate: confirmedRecordAction(componentLoader, {
             icon: 'RefreshCw',
-            component: false,
-            guard: 'Generate new Q&A pairs for this page? The current pairs are replaced when it succeeds.',
-            handler: async (_request: ActionRequest, _response: unknown, context: any) => {
-              const record = context.record;
+            confirm: 'Generate new Q&A pairs for this page? The current pairs are replaced when it succeeds.',
+            run: async (record) => {
               try {
                 const { pairs } = await service.regenerate(Number(record.id()));
-                // The page as it is now: its new Generated At, status and length.
-                const fresh = (await context.resource.findOne(String(record.id()))) ?? record;
-                return { record: fresh.toJSON(context.currentAdmin), notice: { message: `Generated ${pairs.length} Q&A pairs`, type: 'success' } };
+                return { message: `Generated ${pairs.length} Q&A pairs`, type: 'success' };
               } catch (error) {
-                return { record: record.toJSON(context.currentAdmin), notice: { message: `Regeneration failed: ${(error as Error).message}`, type: 'error' } };
+                return { message: `Regeneration failed: ${(error as Error).message}`, type: 'error' };
               }
             },
-          },
+          }),
         },
       },
     },

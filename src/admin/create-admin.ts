@@ -1,5 +1,6 @@
 import AdminJS, { ComponentLoader, type ResourceWithOptions } from 'adminjs';
 import { Database, Resource } from '@adminjs/sequelize';
+import { fileURLToPath } from 'node:url';
 import type { Sequelize } from 'sequelize';
 import type { AppConfig } from '../config.js';
 import type { CoreModels } from '../core/models/index.js';
@@ -70,6 +71,8 @@ export function ledgerAdminParts(options: LedgerAdminOptions): AiUsageAdminParts
 /** Our own panel at `rootPath` over the ledger's parts, with roles enforced on every action. */
 export function panelAdmin(parts: AiUsageAdminParts, options: { rootPath?: string; companyName?: string; geminiSimulated?: boolean } = {}): AdminJS {
   const rootPath = options.rootPath ?? ADMIN_ROOT;
+  // Our panel logs out by POST only (src/http/panel-login.ts): its user menu posts.
+  parts.componentLoader.override('LoggedIn', fileURLToPath(new URL('./components/logged-in.tsx', import.meta.url)));
   const admin = new AdminJS({
     rootPath,
     loginPath: `${rootPath}/login`,

@@ -1,4 +1,5 @@
 import type { ResourceWithOptions } from 'adminjs';
+import { confirmedRecordAction } from '../confirmed-action.js';
 import { exportImportFeature } from '../export/index.js';
 import { SafeSequelizeResource } from '../safe-resource.js';
 import type { AdminContext } from './context.js';
@@ -44,21 +45,18 @@ export function apiTokensResource(context: AdminContext): ResourceWithOptions {
       actions: {
         new: { isAccessible: false, isVisible: false },
         edit: { isAccessible: false, isVisible: false },
-        revoke: {
-          actionType: 'record',
+        revoke: confirmedRecordAction(context.componentLoader, {
           // A revoked token is not offered (nor accepted) for revoking again.
           isVisible: ({ record }) => !record?.param('revokedAt'),
           isAccessible: ({ record }) => !record?.param('revokedAt'),
           icon: 'Slash',
-          component: false,
-          guard: 'Revoke this token? Requests using it are refused from now on.',
-          handler: async (_request, _response, { record, currentAdmin }) => {
-            if (!record) return {};
+          variant: 'danger',
+          confirm: 'Revoke this token? Requests using it are refused from now on.',
+          run: async (record) => {
             await context.core.ApiToken.update({ revokedAt: new Date() }, { where: { id: Number(record.id()), revokedAt: null } });
-            const fresh = await record.resource.findOne(String(record.id()));
-            return { record: (fresh ?? record).toJSON(currentAdmin), notice: { message: 'Token revoked', type: 'success' } };
+            return { message: 'Token revoked', type: 'success' };
           },
-        },
+        }),
       },
     },
   };
