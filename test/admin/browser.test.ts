@@ -158,7 +158,9 @@ describeBrowser('the panel in Chromium', () => {
     await page.goto(`${panel.baseUrl}/admin/resources/users`);
     await page.waitForSelector('[data-testid=quota-bar]');
     expect(await page.locator(writeButtons).count()).toBeGreaterThan(0);
+    // Logout is a POST: the GET page asks, its button posts.
     await page.goto(`${panel.baseUrl}/admin/logout`);
+    await Promise.all([page.waitForURL(`${panel.baseUrl}/admin/login`), page.click('form button')]);
     await logIn(VIEWER_EMAIL);
     await page.goto(`${panel.baseUrl}/admin/resources/users`);
     await page.waitForSelector('[data-testid=quota-bar]');

@@ -139,7 +139,8 @@ describeBrowser('labels and texts of the panel', () => {
     await generated.waitFor();
     expect(await generated.innerText()).toContain('2026-01-01');
     await page.click('[data-testid=action-regenerate]');
-    await page.click('button[label=Confirm]');
+    // Regenerate changes state: its page asks, and the button posts.
+    await page.click('[data-testid=confirm-action-button]');
     await page.waitForFunction(() => !document.querySelector('[data-testid=property-show-generatedAt]')?.textContent?.includes('2026-01-01'));
     const [row] = await sql<{ at: string }>(`SELECT generated_at AS at FROM knowledge_pages WHERE id = $1`, [created!.id]);
     expect(new Date(row!.at).getTime()).toBeGreaterThan(Date.parse('2026-01-02'));
