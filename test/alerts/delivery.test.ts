@@ -1,4 +1,7 @@
 import { createHmac } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { QueryTypes } from 'sequelize';
 import { startAlerts, type AlertsRuntime } from '../../src/alerts/alert-jobs.js';
 import { loadAlertsConfig, type AlertsConfig } from '../../src/alerts/config.js';
@@ -150,8 +153,14 @@ describe('in the background (pg-boss)', () => {
     try {
       const model = 'gemini-background';
       await createRule(db.sequelize, { name: 'Background burst', metric: 'requests', window: '1h', threshold: 2, scope: { model }, webhook: { url: sink.url, secret: SECRET } });
-      const logger = { info: () => undefined, error: (message: string, error?: unknown) => console.error(message, error) };
-      runtime = await startAlerts({ sequelize: db.sequelize, jobs, mailer: noMail, config: config({ evaluateIntervalSeconds: 1, deliveryRetry: { limit: 3, delaySeconds: 1 } }), logger, knownSections: new Set(['chat']) });
+      const infos: string[] = [];
+      const logger = { info: (message: string) => infos.push(message), error: (message: string, error?: unknown) => console.error(message, error) };
+      // The rules file is upserted by name when alerts start.
+      const rulesFile = path.join(await mkdtemp(path.join(tmpdir(), 'alert-rules-')), 'rules.json');
+      await writeFile(rulesFile, JSON.stringify([{ name: 'From the file', metric: 'tokens', window: 'period', threshold: 1e12, scope: { section: 'chat' } }]));
+      runtime = await startAlerts({ sequelize: db.sequelize, jobs, mailer: noMail, config: config({ rulesFile, evaluateIntervalSeconds: 1, deliveryRetry: { limit: 3, delaySeconds: 1 } }), logger, knownSections: new Set(['chat']) });
+      expect(infos).toEqual([`Alert rules: 1 loaded from ${rulesFile}.`]);
+      expect(await db.sequelize.query("SELECT source FROM ai_usage_alert_rules WHERE name = 'From the file'", { type: QueryTypes.SELECT })).toEqual([{ source: 'file' }]);
       // The crossing request: nothing calls the evaluator; the ticker's job finds it.
       await insertLogs(db.sequelize, [{ at: new Date(), model }, { at: new Date(), model }, { at: new Date(), model }]);
       await sink.waitFor(3);
