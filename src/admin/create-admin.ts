@@ -7,6 +7,7 @@ import type { CoreModels } from '../core/models/index.js';
 import type { SectionRegistry } from '../core/sections.js';
 import type { HealthReport } from '../core/spool/index.js';
 import { enforceRoles } from './access.js';
+import { enforceListParams } from './list-params.js';
 import { registerAdminComponents } from './components.js';
 import { coreResources, LEDGER_RESOURCE_IDS } from './core-resources.js';
 import { dashboardHandler } from './dashboard/handler.js';
@@ -94,6 +95,7 @@ export function panelAdmin(parts: AiUsageAdminParts, options: { rootPath?: strin
     settings: { defaultPerPage: 20 },
   });
   enforceRoles(admin, LEDGER_RESOURCE_IDS);
+  enforceListParams(admin);
   return admin;
 }
 

@@ -2,6 +2,7 @@ import { Resource } from '@adminjs/sequelize';
 import { BaseRecord, ForbiddenError, type CurrentAdmin, type Filter, type ParamsType, type RecordJSON } from 'adminjs';
 import { Op, type ModelStatic, type WhereOptions } from 'sequelize';
 import { escapeLike, isIdOf, safePage, type IdKind } from './ids.js';
+import { checkFilterPath, checkSort, ListParamsError } from './list-params.js';
 import { dayEnd, dayStart, DEFAULT_PANEL_TIME_ZONE, isDay, wallTimeIn } from './time/time-zone.js';
 
 export interface SafeResourceOptions {
@@ -107,21 +108,51 @@ export class SafeSequelizeResource extends Resource {
     return 'text';
   }
 
+  /** A column's kind for a number or reference filter: an id kind, or a plain number (DECIMAL, REAL). */
+  private numberKind(attribute: string): IdKind | 'number' {
+    const type = String(this.model.getAttributes()[attribute]?.type?.constructor?.name ?? '');
+    return type === 'STRING' || type === 'TEXT' || type === 'CITEXT' || type === 'UUID' || type === 'INTEGER' || type === 'BIGINT' ? this.idKind(attribute) : 'number';
+  }
+
+  /** Largest value of an integer column (a bigger one is a PostgreSQL error, not a miss). */
+  private largestInteger(attribute: string): number {
+    return this.model.getAttributes()[attribute]?.type?.constructor?.name === 'INTEGER' ? 2_147_483_647 : Number.MAX_SAFE_INTEGER;
+  }
+
+  /** Whether the resource is in an AdminJS panel (decorated): only then are its views known. */
+  private get inPanel(): boolean {
+    return Boolean((this as unknown as { _decorated?: unknown })._decorated);
+  }
+
   private condition(path: string, value: unknown): WhereOptions | typeof NOTHING | undefined {
+    if (this.inPanel) checkFilterPath(this, path);
     const property = this.property(path);
-    if (!property || value === undefined || value === null || value === '') return undefined;
+    if (!property) throw new ListParamsError(`cannot filter ${this.id()} by "${path}": no such field`);
+    if (value === undefined || value === null || value === '') return undefined;
+    const type = property.type();
+    const ranged = type === 'date' || type === 'datetime';
+    if (property.isArray() || type === 'mixed' || type === 'key-value' || (!ranged && typeof value === 'object')) {
+      throw new ListParamsError(`cannot filter ${this.id()} by "${path}" with that value: give one value`);
+    }
+    if (typeof value === 'string' && value.includes('\0')) throw new ListParamsError(`filter "${path}" contains a NUL character`);
     const kind = this.idKind(path);
-    switch (property.type()) {
+    switch (type) {
       case 'boolean':
         return value === 'true' || value === 'false' ? { [path]: value === 'true' } : NOTHING;
       case 'number':
       case 'float':
-      case 'reference':
-        if (kind === 'integer' && !isIdOf('integer', String(value))) return NOTHING;
-        return Number.isFinite(Number(value)) ? { [path]: Number(value) } : NOTHING;
+      case 'reference': {
+        const text = String(value).trim();
+        const kind = this.numberKind(path);
+        if (kind === 'uuid') return isIdOf('uuid', text) ? { [path]: text.toLowerCase() } : NOTHING;
+        if (kind === 'text') return { [path]: text };
+        if (kind === 'integer' && (!isIdOf('integer', text) || Number(text) > this.largestInteger(path))) return NOTHING;
+        return text && Number.isFinite(Number(text)) ? { [path]: Number(text) } : NOTHING;
+      }
       case 'date':
       case 'datetime':
-        return rangeCondition(path, property.type() as 'date' | 'datetime', value, this.timeZone);
+        if (typeof value !== 'object') throw new ListParamsError(`filter "${path}" takes a range: ${path}~~from and/or ${path}~~to`);
+        return rangeCondition(path, type, value, this.timeZone);
       default: {
         const text = String(value);
         if (kind === 'uuid') return isIdOf('uuid', text) ? { [path]: text.toLowerCase() } : NOTHING;
@@ -149,6 +180,7 @@ export class SafeSequelizeResource extends Resource {
   override async find(filter: Filter, { limit = 20, offset = 0, sort = {} }: FindOptions): Promise<BaseRecord[]> {
     const where = this.where(filter);
     if (where === NOTHING) return [];
+    if (this.inPanel) checkSort(this, sort.sortBy, sort.direction);
     const key = this.primaryKey();
     const sortBy = sort.sortBy && this.model.getAttributes()[sort.sortBy] ? sort.sortBy : key;
     const direction = sort.direction === 'desc' ? 'DESC' : 'ASC';

@@ -2,9 +2,10 @@ import { BaseRecord, type Filter } from 'adminjs';
 import type { AIUsageLogModel } from '../../core/models/ai-usage-log.js';
 import type { SectionRegistry } from '../../core/sections.js';
 import { safePage } from '../ids.js';
+import { checkFilterPath, ListParamsError, type DeclaresFilterKeys } from '../list-params.js';
 import { SafeSequelizeResource } from '../safe-resource.js';
 import { countLogs, type LogCountOptions } from './count.js';
-import { readLogListParams, type LogListParams } from './filters.js';
+import { readLogListParams, SEARCH_FILTER, type LogListParams } from './filters.js';
 import { logOrderSql, normalizeLogSort, prepareLogQuery, type LogQuery } from './query.js';
 
 type FindOptions = { limit?: number; offset?: number; sort?: LogListParams['sort'] };
@@ -14,7 +15,7 @@ type FindOptions = { limit?: number; offset?: number; sort?: LogListParams['sort
  * of the list's filters, search and sort, shared with the statistics and the export); create,
  * update and delete are refused whatever calls them.
  */
-export class AIUsageLogResource extends SafeSequelizeResource {
+export class AIUsageLogResource extends SafeSequelizeResource implements DeclaresFilterKeys {
   /** The list action calls find and count with the same Filter: resolve its search once. */
   private readonly queries = new WeakMap<object, Promise<LogQuery>>();
 
@@ -27,8 +28,17 @@ export class AIUsageLogResource extends SafeSequelizeResource {
     super(model, { readOnly: true, timeZone });
   }
 
+  /** Every filter key readLogListParams applies; any other is refused, never ignored. */
+  filterKeys(): readonly string[] {
+    return ['success', 'section', 'modelName', 'userId', 'createdAt', 'period', 'id', SEARCH_FILTER];
+  }
+
   /** The WHERE of a filter; its search is resolved once for the find and count of one list request. */
   private logQuery(filter: Filter | undefined): Promise<LogQuery> {
+    for (const [path, { value }] of Object.entries(filter?.filters ?? {})) {
+      checkFilterPath(this, path);
+      if (path === 'createdAt' && (typeof value !== 'object' || value === null)) throw new ListParamsError('filter "createdAt" takes a range: createdAt~~from and/or createdAt~~to');
+    }
     const make = () => prepareLogQuery(this.model.sequelize!, readLogListParams(filter, undefined, this.timeZone), { sections: this.sections.list() });
     if (!filter) return make();
     let query = this.queries.get(filter);

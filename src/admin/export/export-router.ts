@@ -3,6 +3,7 @@ import type { BaseResource, CurrentAdmin } from 'adminjs';
 import express, { type Request, type Response, type Router } from 'express';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { ListParamsError } from '../list-params.js';
 import { ExportRequestError } from './errors.js';
 import { ExportCancelled, openExportCursor } from './export-cursor.js';
 import { defaultFields, exportableFields, requestedFields } from './fields.js';
@@ -61,7 +62,7 @@ function exportIdOf(value: unknown): string {
 
 /** A request error or a query PostgreSQL refused because of the filter's values answers 4xx; anything else is ours: 500. */
 function errorAnswer(error: unknown): { status: number; message: string } {
-  if (error instanceof ExportRequestError) return { status: error.status, message: error.message };
+  if (error instanceof ExportRequestError || error instanceof ListParamsError) return { status: error.status, message: error.message };
   if (error instanceof pg.DatabaseError && /^(22|42)/.test(error.code ?? '')) {
     return { status: 400, message: `the database cannot apply this filter: ${error.message}` };
   }

@@ -1,4 +1,5 @@
 import type { BaseResource } from 'adminjs';
+import { shownPaths } from '../list-params.js';
 import { ExportRequestError } from './errors.js';
 import { columnAttributes, sequelizeModelOf } from './sequelize-source.js';
 import type { ExportSettings } from './settings.js';
@@ -9,21 +10,17 @@ function keyOf(resource: BaseResource): string | undefined {
 }
 
 /**
- * Fields an admin may export: the options' list, else the primary key (what a re-import matches
- * on) and every property shown on the record's page (so hidden ones such as password hashes never
- * leave) that is a real column of the resource.
+ * Fields an admin may export: the options' list, else every property shown in the list or on the
+ * record's page (so hidden ones such as password hashes never leave) that is a real column of the
+ * resource, and with import on the primary key (what a re-import matches on).
  */
 export function exportableFields(resource: BaseResource, settings: ExportSettings): string[] {
   if (settings.exportableFields) return settings.exportableFields;
   const model = sequelizeModelOf(resource);
   const columns = model ? new Set(columnAttributes(model)) : undefined;
-  const shown = resource
-    .decorate()
-    .getProperties({ where: 'show' })
-    .map((property) => property.propertyPath)
-    .filter((path) => !columns || columns.has(path));
+  const shown = [...shownPaths(resource)].filter((path) => !columns || columns.has(path));
   const key = keyOf(resource);
-  return key && !shown.includes(key) ? [key, ...shown] : shown;
+  return settings.import && key && !shown.includes(key) ? [key, ...shown] : shown;
 }
 
 /**

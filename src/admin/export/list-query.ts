@@ -1,4 +1,5 @@
 import { Filter, flat, type BaseResource, type CurrentAdmin } from 'adminjs';
+import { checkListQuery } from '../list-params.js';
 import type { ListQuery } from './types.js';
 
 /** Query-string keys that steer the export itself rather than say which records the list shows. */
@@ -30,6 +31,7 @@ function listSort(resource: BaseResource, sortBy: unknown, direction: unknown): 
 
 /** Reads the list's filters, search and sort from its query string, the way AdminJS's list action does. */
 export function parseListQuery(resource: BaseResource, flatQuery: Record<string, string>, currentAdmin?: CurrentAdmin): ListQuery {
+  checkListQuery(resource, flatQuery);
   const raw = flat.unflatten<Record<string, string>, Record<string, unknown>>(flatQuery);
   const filters = (raw.filters && typeof raw.filters === 'object' ? raw.filters : {}) as Record<string, unknown>;
   const filter = new Filter(filters, resource);
