@@ -30,8 +30,15 @@ function declaredFilterKeys(resource: BaseResource): ReadonlySet<string> | undef
  */
 export function shownPaths(resource: BaseResource): Set<string> {
   const decorated = resource.decorate();
-  return new Set((['list', 'show'] as const).flatMap((view) => decorated.getProperties({ where: view }).map((property) => property.propertyPath)));
+  const shown = new Set((['list', 'show'] as const).flatMap((view) => decorated.getProperties({ where: view }).map((property) => property.propertyPath)));
+  // The record id is in every record's link and JSON: never hidden.
+  const key = resource.properties().find((property) => property.isId())?.path();
+  if (key) shown.add(key);
+  return shown;
 }
+
+/** The resource's id in the panel (its URL), for messages. */
+const panelId = (resource: BaseResource) => resource.decorate().id();
 
 /** Refuses a filter on a field the panel does not show (list or show) or the resource cannot apply. */
 export function checkFilterPath(resource: BaseResource, path: string): void {
@@ -39,15 +46,15 @@ export function checkFilterPath(resource: BaseResource, path: string): void {
   const applies = declared ? declared.has(path) : Boolean(resource.property(path));
   // A declared key that is no property (a search box, a quick range) filters by shown fields only.
   const shown = shownPaths(resource).has(path) || (declared?.has(path) && !resource.property(path));
-  if (!applies || !shown) throw new ListParamsError(`cannot filter ${resource.id()} by "${path}": not a field of its list`);
+  if (!applies || !shown) throw new ListParamsError(`cannot filter ${panelId(resource)} by "${path}": not a field of its list`);
 }
 
 /** Refuses a sort by a field that is not shown or not sortable, and a direction other than asc or desc. */
 export function checkSort(resource: BaseResource, sortBy: unknown, direction: unknown): void {
   if (sortBy !== undefined && sortBy !== '') {
     const property = resource.decorate().getPropertyByKey(String(sortBy));
-    if (typeof sortBy !== 'string' || !property || !property.isSortable() || !shownPaths(resource).has(sortBy) || !resource.property(sortBy)) {
-      throw new ListParamsError(`cannot sort ${resource.id()} by "${String(sortBy)}": not a sortable field of its list`);
+    if (typeof sortBy !== 'string' || !property || !property.isSortable() || property.type() === 'mixed' || !shownPaths(resource).has(sortBy) || !resource.property(sortBy)) {
+      throw new ListParamsError(`cannot sort ${panelId(resource)} by "${String(sortBy)}": not a sortable field of its list`);
     }
   }
   if (direction !== undefined && direction !== '' && direction !== 'asc' && direction !== 'desc') {
@@ -82,7 +89,7 @@ export function checkListQuery(resource: BaseResource, query: Record<string, unk
   checkWhole('perPage', raw.perPage, MAX_PER_PAGE);
   if (raw.searchProperty !== undefined) {
     if (typeof raw.searchProperty !== 'string' || !shownPaths(resource).has(raw.searchProperty)) {
-      throw new ListParamsError(`cannot search ${resource.id()} by "${String(raw.searchProperty)}": not a field of its list`);
+      throw new ListParamsError(`cannot search ${panelId(resource)} by "${String(raw.searchProperty)}": not a field of its list`);
     }
   }
 }

@@ -27,7 +27,7 @@ describe("export on the shipped plugins' resources", () => {
     const admin = await loginToPanel(baseUrl, demo.adminEmail, demo.adminPassword);
     base = { db, app, baseUrl, admin, viewer: admin, close: async () => {} };
     resourceIds = app.plugins.flatMap(({ plugin, context }) => (plugin.resources?.(context) ?? []).map((resource) => String(resource.options?.id)));
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     await app.close();
     await db.drop();

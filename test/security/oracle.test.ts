@@ -53,12 +53,14 @@ async function get(path: string, cookie = cookieFor.get(resourceIdOf(path)) ?? v
 
 const list = (resourceId: string, query: string) => get(`/admin/api/resources/${resourceId}/actions/list?${query}`);
 
-/** Attributes of a resource's table that the panel neither lists nor shows. */
+/** Attributes of a resource's table that the panel neither lists nor shows (the record id is in every link: never hidden). */
 function hiddenAttributes(resource: PanelResource): string[] {
   const model = Object.values(app.sequelize.models).find((candidate) => candidate.getTableName() === resource.id);
   if (!model) return [];
   const shown = new Set([...resource.listProperties, ...resource.showProperties].map((property) => property.propertyPath));
-  return Object.keys(model.getAttributes()).filter((attribute) => !shown.has(attribute));
+  return Object.entries(model.getAttributes())
+    .filter(([attribute, definition]) => !shown.has(attribute) && !definition.primaryKey)
+    .map(([attribute]) => attribute);
 }
 
 beforeAll(async () => {

@@ -10,9 +10,9 @@ function keyOf(resource: BaseResource): string | undefined {
 }
 
 /**
- * Fields an admin may export: the options' list, else every property shown in the list or on the
- * record's page (so hidden ones such as password hashes never leave) that is a real column of the
- * resource, and with import on the primary key (what a re-import matches on).
+ * Fields an admin may export: the options' list, else the primary key (what a re-import matches
+ * on) and every property shown in the list or on the record's page (so hidden ones such as
+ * password hashes never leave) that is a real column of the resource.
  */
 export function exportableFields(resource: BaseResource, settings: ExportSettings): string[] {
   if (settings.exportableFields) return settings.exportableFields;
@@ -20,7 +20,7 @@ export function exportableFields(resource: BaseResource, settings: ExportSetting
   const columns = model ? new Set(columnAttributes(model)) : undefined;
   const shown = [...shownPaths(resource)].filter((path) => !columns || columns.has(path));
   const key = keyOf(resource);
-  return settings.import && key && !shown.includes(key) ? [key, ...shown] : shown;
+  return key && shown.includes(key) ? [key, ...shown.filter((path) => path !== key)] : shown;
 }
 
 /**
