@@ -130,6 +130,8 @@ function alertsResource(context: AdminContext, models: ReturnType<typeof defineA
         },
       },
       properties: {
+        // The title column is the one AdminJS keeps on narrow screens.
+        ruleName: { isTitle: true },
         scopeText: { type: 'string', isSortable: false },
         logQuery: { type: 'string', isSortable: false, components: { list: components.AlertLogLink, show: components.AlertLogLink } },
         status: { type: 'string', isSortable: false, components: { list: components.AlertStatus, show: components.AlertStatus } },
