@@ -21,7 +21,7 @@ export interface ConfirmedRecordActionOptions {
  * origin. Use it for every custom action that writes; AdminJS calls `component: false` actions by GET.
  */
 export function confirmedRecordAction(componentLoader: ComponentLoader, options: ConfirmedRecordActionOptions): Partial<Action<ActionResponse>> {
-  const component = componentLoader.add(CONFIRM_ACTION_COMPONENT, fileURLToPath(new URL('./components/confirm-action.tsx', import.meta.url)));
+  const component = componentLoader.add(CONFIRM_ACTION_COMPONENT, fileURLToPath(new URL('./components/confirm-action', import.meta.url)));
   return {
     actionType: 'record',
     icon: options.icon,

@@ -73,7 +73,7 @@ export function ledgerAdminParts(options: LedgerAdminOptions): AiUsageAdminParts
 export function panelAdmin(parts: AiUsageAdminParts, options: { rootPath?: string; companyName?: string; geminiSimulated?: boolean } = {}): AdminJS {
   const rootPath = options.rootPath ?? ADMIN_ROOT;
   // Our panel logs out by POST only (src/http/panel-login.ts): its user menu posts.
-  parts.componentLoader.override('LoggedIn', fileURLToPath(new URL('./components/logged-in.tsx', import.meta.url)));
+  parts.componentLoader.override('LoggedIn', fileURLToPath(new URL('./components/logged-in', import.meta.url)));
   const admin = new AdminJS({
     rootPath,
     loginPath: `${rootPath}/login`,

@@ -1,7 +1,7 @@
 import type { ComponentLoader } from 'adminjs';
 import { fileURLToPath } from 'node:url';
 
-const file = (name: string) => fileURLToPath(new URL(`./components/${name}.tsx`, import.meta.url));
+const file = (name: string) => fileURLToPath(new URL(`./components/${name}`, import.meta.url));
 
 /** The alert inbox's and cost report's components, registered on the panel's loader. */
 export function registerAlertComponents(loader: ComponentLoader) {
