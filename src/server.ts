@@ -26,13 +26,14 @@ async function main(): Promise<void> {
     const demo = await seedDemo(app);
     log(`Demo data ready: ${demo.logRows} usage rows.`);
     log(`API token of ${'demo@example.com'} (shown once): ${demo.demoApiToken}`);
-    log(`Viewer login (read-only): ${demo.viewerEmail} / ${demo.viewerPassword}`);
+    // A password chosen in the environment is never printed: only the built-in demo default is.
+    log(`Viewer login (read-only): ${demo.viewerEmail} / ${process.env.VIEWER_PASSWORD ? '(the password in VIEWER_PASSWORD)' : demo.viewerPassword}`);
   }
 
   await app.listen();
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/admin`;
   log(`Admin panel: ${url}`);
-  log(`Login: admin@example.com / ${process.env.ADMIN_PASSWORD ? '(ADMIN_PASSWORD)' : 'admin-demo-password'} (demo data only; change it)`);
+  log(`Login: admin@example.com / ${process.env.ADMIN_PASSWORD ? '(the password in ADMIN_PASSWORD)' : 'admin-demo-password'} (demo data only; change it)`);
 
   // Stop accepting, replay what the spool holds while the database is up, leave the rest spooled
   // for the next start, and only then stop the embedded database.

@@ -5,6 +5,7 @@ import type { CoreModels } from '../core/models/index.js';
 import type { SectionRegistry } from '../core/sections.js';
 import { requireApiToken, requireResolvedUser } from '../http/api-auth.js';
 import { jsonErrorHandler } from '../http/errors.js';
+import { refuseNulCharacters } from '../http/panel-body.js';
 import type { Plugin, PluginModelsContext } from '../plugin.js';
 import { createUsageService, usageApiRoutes } from '../usage/index.js';
 import type { ApiRouterOptions, AppLogger } from './types.js';
@@ -22,6 +23,11 @@ interface ApiRouterParts extends ApiRouterOptions {
 export function createApiRouter(parts: ApiRouterParts): Router {
   const api = express.Router();
   api.use(parts.resolveUser ? requireResolvedUser(parts.resolveUser) : requireApiToken(parts.core), express.json({ limit: '2mb' }));
+  // PostgreSQL text cannot hold NUL: refused naming the field rather than stored altered or failing later.
+  api.use((req, _res, next) => {
+    refuseNulCharacters(req.body);
+    next();
+  });
   api.use(usageApiRoutes(createUsageService({ sequelize: parts.sequelize, sections: parts.sections, showCost: parts.config.usageShowCost })));
   for (const { plugin, context } of parts.plugins) {
     const router = plugin.routes?.(context);

@@ -1,6 +1,10 @@
 import express from 'express';
 import type { AddressInfo } from 'node:net';
 import { hashPassword } from '../../src/admin/authenticate.js';
+import { loadConfig } from '../../src/config.js';
+import { issueApiToken } from '../../src/core/api-tokens.js';
+import { startPanel, type Panel } from '../admin/support/panel.js';
+import { panelPost } from './support/panel-requests.js';
 import { routeAsyncErrorsToNext } from '../../src/http/async-errors.js';
 import { jsonErrorHandler, panelErrorHandler } from '../../src/http/errors.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -65,5 +69,38 @@ describe('a rejected async handler reaches the error handler', () => {
     } finally {
       server.close();
     }
+  });
+});
+
+describe('SESSION_SECRET', () => {
+  const strong = 'Zq3v9PqL0x7Nw2Rt5Ys8Ku1Hj4Gf6Dc0Ba';
+  it('is required, at least 32 non-blank and varied characters, whenever NODE_ENV is set and not development/test', () => {
+    for (const NODE_ENV of ['production', 'staging', 'prod']) {
+      expect(() => loadConfig({ NODE_ENV })).toThrow('SESSION_SECRET must be set in production');
+      expect(() => loadConfig({ NODE_ENV, SESSION_SECRET: ' '.repeat(32) })).toThrow('at least 32 characters');
+      expect(() => loadConfig({ NODE_ENV, SESSION_SECRET: 'a'.repeat(40) })).toThrow('too repetitive');
+      expect(loadConfig({ NODE_ENV, SESSION_SECRET: strong }).sessionSecret).toBe(strong);
+    }
+  });
+  it('falls back to the development secret only without NODE_ENV or under development/test', () => {
+    for (const NODE_ENV of [undefined, 'development', 'test']) expect(loadConfig({ NODE_ENV }).sessionSecret).toMatch(/development/);
+  });
+});
+
+describe('NUL characters in text', () => {
+  let panel: Panel;
+  beforeAll(async () => {
+    panel = await startPanel();
+  }, 60_000);
+  afterAll(() => panel?.close());
+
+  it('are refused with a 400 naming the field, in the panel and in the API', async () => {
+    const edit = await panelPost(panel.baseUrl, `/admin/api/resources/users/records/${panel.fixture.alice}/edit`, { cookie: panel.adminCookie, form: { name: 'Alice\u0000Evil' } });
+    expect(edit.status).toBe(400);
+    expect((await edit.json()).error).toMatch(/^name contains a NUL character/);
+    const token = await issueApiToken(panel.app.core.ApiToken, panel.fixture.alice, 'nul');
+    const api = await fetch(`${panel.baseUrl}/api/anything`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ page: { text: 'a\u0000b' } }) });
+    expect(api.status).toBe(400);
+    expect((await api.json()).error).toMatch(/^page\.text contains a NUL character/);
   });
 });
