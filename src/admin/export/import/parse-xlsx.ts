@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import { ImportFileError, checkHeader, tooManyRows, type ImportRow, type ParsedFile } from './parsed-file.js';
+import { checkCellLength, checkXlsxSize } from './xlsx-limits.js';
 
 /** A cell the import refuses to guess at (a formula, an error value): its row is reported with the reason. */
 export class UnreadableCell {
@@ -16,8 +17,9 @@ function cellValue(value: ExcelJS.CellValue): unknown {
   return new UnreadableCell('holds a value of an unknown kind');
 }
 
-/** The first sheet of an XLSX workbook, header in row 1, read with exceljs's streaming reader. */
+/** The first sheet of an XLSX workbook, header in row 1, read with exceljs's streaming reader within XLSX_LIMITS. */
 export async function parseXlsxFile(path: string, maxRows: number): Promise<ParsedFile> {
+  await checkXlsxSize(path);
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'emit' });
   let columns: string[] | undefined;
   const rows: ImportRow[] = [];
@@ -32,7 +34,10 @@ export async function parseXlsxFile(path: string, maxRows: number): Promise<Pars
         if (cells.every((cell) => cell === null || cell === undefined || cell === '')) continue;
         if (rows.length === maxRows) throw tooManyRows(maxRows);
         const values: Record<string, unknown> = {};
-        for (const [index, column] of columns.entries()) values[column] = cellValue(cells[index] ?? null);
+        for (const [index, column] of columns.entries()) {
+          values[column] = cellValue(cells[index] ?? null);
+          checkCellLength(values[column], row.number, column);
+        }
         rows.push({ line: row.number, values });
       }
       break; // only the first sheet
