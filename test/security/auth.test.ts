@@ -23,7 +23,8 @@ describe('a logged-in viewer cannot stop the server (npm start entry point as it
       bind: [VIEWER.email, await hashPassword(VIEWER.password)],
     });
     server = await startServerProcess({ DATABASE_URL: db.url });
-  }, 90_000);
+    // A process of its own (tsx, migrations check, simulator): slow to start on a loaded machine.
+  }, 240_000);
   afterAll(async () => {
     await server?.stop();
     await db?.drop();
