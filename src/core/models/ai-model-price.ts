@@ -1,29 +1,11 @@
 import { DataTypes, QueryTypes, ValidationError, ValidationErrorItem, type InferAttributes, type InferCreationAttributes, type Model, type ModelStatic, type Sequelize, type Transaction } from 'sequelize';
 import { assertNoOverlap } from '../prices/store.js';
-import { PriceValidationError, validatePrice } from '../prices/validate.js';
+import { PriceValidationError, validatePrice, type PriceFields } from '../prices/validate.js';
 
 /** A row of ai_model_prices (USD per 1M tokens; grounding per 1,000): see src/core/prices/types.ts. */
-export interface AIModelPriceAttributes extends Model<InferAttributes<AIModelPriceAttributes>, InferCreationAttributes<AIModelPriceAttributes>> {
+export interface AIModelPriceAttributes
+  extends Model<InferAttributes<AIModelPriceAttributes>, InferCreationAttributes<AIModelPriceAttributes>>, PriceFields {
   id: number;
-  model: string;
-  tier: string;
-  effectiveFrom: string;
-  effectiveTo: string | null;
-  inputPerMillion: string;
-  outputPerMillion: string;
-  cachedInputPerMillion: string;
-  audioInputPerMillion: string | null;
-  cachedAudioInputPerMillion: string | null;
-  audioOutputPerMillion: string | null;
-  imageOutputPerMillion: string | null;
-  longContextThresholdTokens: number | null;
-  longInputPerMillion: string | null;
-  longOutputPerMillion: string | null;
-  longCachedInputPerMillion: string | null;
-  groundingPerThousand: string | null;
-  groundingUnit: string | null;
-  source: string | null;
-  note: string | null;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -1,24 +1,7 @@
-import { GROUNDING_UNITS, SERVICE_TIERS, type GroundingUnit, type ServiceTier } from './types.js';
+import { GROUNDING_UNITS, SERVICE_TIERS, type GroundingUnit, type ModelPrice, type ServiceTier } from './types.js';
 
-/** A price as an admin or a file gives it: flat, rates as numbers or decimal strings. */
-export interface PriceFields {
-  model: string;
-  tier: ServiceTier;
-  effectiveFrom: string;
-  effectiveTo: string | null;
-  inputPerMillion: string;
-  outputPerMillion: string;
-  cachedInputPerMillion: string;
-  audioInputPerMillion: string | null;
-  cachedAudioInputPerMillion: string | null;
-  audioOutputPerMillion: string | null;
-  imageOutputPerMillion: string | null;
-  longContextThresholdTokens: number | null;
-  longInputPerMillion: string | null;
-  longOutputPerMillion: string | null;
-  longCachedInputPerMillion: string | null;
-  groundingPerThousand: string | null;
-  groundingUnit: GroundingUnit | null;
+/** A price as checked for writing: a ModelPrice without its id, plus where it comes from. */
+export interface PriceFields extends Omit<ModelPrice, 'id'> {
   source: string | null;
   note: string | null;
 }
