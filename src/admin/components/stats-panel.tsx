@@ -55,7 +55,7 @@ function Breakdown({ title, rows, name }: { title: string; rows: (Figures & { ke
               <td style={cell}>{formatInt(row.totalTokens)}</td>
               <td style={cell} title={row.unpricedRequests ? `${row.unpricedRequests} unpriced requests not included` : undefined}>
                 {formatCost(row.costUsd)}
-                {row.unpricedRequests ? <span style={{ color: '#92400e' }}> +{formatInt(row.unpricedRequests)} unpriced</span> : null}
+                {row.unpricedRequests ? <div style={{ color: '#92400e', fontSize: 11 }}>+{formatInt(row.unpricedRequests)} unpriced</div> : null}
               </td>
               <td style={cell}>{formatRate(row.successRate)}</td>
               <td style={cell}>{formatMs(row.avgResponseTimeMs)}</td>
