@@ -9,6 +9,9 @@ export interface DemoCredentials {
   adminPassword: string;
   viewerEmail: string;
   viewerPassword: string;
+  /** demo@example.com, a customer (role `user`): signs into the usage page at /usage. */
+  demoEmail: string;
+  demoPassword: string;
   /** Bearer token of demo@example.com for the JSON API; shown once. */
   demoApiToken: string;
   logRows: number;
@@ -19,6 +22,7 @@ export const DEMO_VIEWER_EMAIL = 'viewer@example.com';
 export const DEMO_API_EMAIL = 'demo@example.com';
 const DEFAULT_ADMIN_PASSWORD = 'admin-demo-password';
 const DEFAULT_VIEWER_PASSWORD = 'viewer-demo-password';
+const DEFAULT_DEMO_PASSWORD = 'demo-user-password';
 const LOG_ROWS = 5_200;
 const DAYS = 60;
 const CONCURRENCY = 16;
@@ -51,9 +55,10 @@ export async function seedDemo(app: App, env: NodeJS.ProcessEnv = process.env): 
   const { User, Subscription, ApiToken } = app.core;
   const adminPassword = env.ADMIN_PASSWORD || DEFAULT_ADMIN_PASSWORD;
   const viewerPassword = env.VIEWER_PASSWORD || DEFAULT_VIEWER_PASSWORD;
+  const demoPassword = env.DEMO_USER_PASSWORD || DEFAULT_DEMO_PASSWORD;
   await User.create({ email: DEMO_ADMIN_EMAIL, username: 'admin', name: 'Demo admin', role: 'admin', passwordHash: await hashPassword(adminPassword) });
   await User.create({ email: DEMO_VIEWER_EMAIL, username: 'viewer', name: 'Demo viewer (read-only)', role: 'viewer', passwordHash: await hashPassword(viewerPassword) });
-  const demo = await User.create({ email: DEMO_API_EMAIL, username: 'demo', name: 'Demo API user', role: 'user' });
+  const demo = await User.create({ email: DEMO_API_EMAIL, username: 'demo', name: 'Demo API user', role: 'user', passwordHash: await hashPassword(demoPassword) });
   const demoApiToken = await issueApiToken(ApiToken, demo.id, 'demo');
 
   const now = new Date();
@@ -79,5 +84,5 @@ export async function seedDemo(app: App, env: NodeJS.ProcessEnv = process.env): 
   );
 
   for (const { plugin, context } of app.plugins) await plugin.seed?.({ ...context, demoUserId: demo.id });
-  return { adminEmail: DEMO_ADMIN_EMAIL, adminPassword, viewerEmail: DEMO_VIEWER_EMAIL, viewerPassword, demoApiToken, logRows: LOG_ROWS };
+  return { adminEmail: DEMO_ADMIN_EMAIL, adminPassword, viewerEmail: DEMO_VIEWER_EMAIL, viewerPassword, demoEmail: DEMO_API_EMAIL, demoPassword, demoApiToken, logRows: LOG_ROWS };
 }

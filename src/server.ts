@@ -3,6 +3,7 @@ import { loadConfig } from './config.js';
 import { BUILTIN_PLUGINS } from './runtime/builtin-plugins.js';
 import { resolveDatabase } from './runtime/database-url.js';
 import { takeOverShutdownSignals } from './runtime/embedded-postgres.js';
+import { USAGE_PAGE_PATH } from './usage/index.js';
 import { needsDemoSeed, seedDemo } from '../seeders/demo.js';
 
 const log = (message: string) => console.log(`[ai-usage] ${message}`);
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/admin`;
   log(`Admin panel: ${url}`);
   log(`Login: admin@example.com / ${process.env.ADMIN_PASSWORD ? '(the password in ADMIN_PASSWORD)' : 'admin-demo-password'} (demo data only; change it)`);
+  log(`Usage page for customers: ${url.replace(/\/admin$/, USAGE_PAGE_PATH)}, login demo@example.com / ${process.env.DEMO_USER_PASSWORD ? '(the password in DEMO_USER_PASSWORD)' : 'demo-user-password'}`);
 
   // Stop accepting, replay what the spool holds while the database is up, leave the rest spooled
   // for the next start, and only then stop the embedded database.

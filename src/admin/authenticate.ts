@@ -1,7 +1,7 @@
 import bcrypt from 'bcrypt';
 import type { CurrentAdmin } from 'adminjs';
 import { randomBytes } from 'node:crypto';
-import type { UserModel } from '../core/models/user.js';
+import type { UserAttributes, UserModel } from '../core/models/user.js';
 
 /** Roles that may log into the panel. `user` is a customer of the host application and may not. */
 export const PANEL_ROLES = new Set(['admin', 'viewer']);
@@ -23,15 +23,20 @@ function hashOfNobody(): Promise<string> {
   return dummyHash;
 }
 
+/** The user with this email (any case) and password among `roles`, else null; as slow either way. */
+export async function verifyPassword(User: UserModel, email: unknown, password: unknown, roles: ReadonlySet<string>): Promise<UserAttributes | null> {
+  if (typeof email !== 'string' || typeof password !== 'string' || !email || !password) return null;
+  const user = await User.findOne({ where: User.sequelize!.where(User.sequelize!.fn('lower', User.sequelize!.col('email')), email.trim().toLowerCase()) });
+  const account = user?.passwordHash && roles.has(user.role) ? user : null;
+  const matches = await bcrypt.compare(password, account?.passwordHash ?? (await hashOfNobody()));
+  return account && matches ? account : null;
+}
+
 /** The panel's login check: a bcrypt-verified admin or viewer, else null. */
 export function createAuthenticate(User: UserModel) {
   void hashOfNobody();
   return async (email: string, password: string): Promise<CurrentAdmin | null> => {
-    if (typeof email !== 'string' || typeof password !== 'string' || !email || !password) return null;
-    const user = await User.findOne({ where: User.sequelize!.where(User.sequelize!.fn('lower', User.sequelize!.col('email')), email.trim().toLowerCase()) });
-    const account = user?.passwordHash && PANEL_ROLES.has(user.role) ? user : null;
-    const matches = await bcrypt.compare(password, account?.passwordHash ?? (await hashOfNobody()));
-    if (!account || !matches) return null;
-    return { id: String(account.id), email: account.email, title: account.name ?? account.username, role: account.role };
+    const account = await verifyPassword(User, email, password, PANEL_ROLES);
+    return account && { id: String(account.id), email: account.email, title: account.name ?? account.username, role: account.role };
   };
 }

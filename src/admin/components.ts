@@ -21,6 +21,7 @@ export function registerAdminComponents(loader: ComponentLoader) {
     ModelFilter: loader.add('AiUsageModelFilter', file('model-filter')),
     QuotaBar: loader.add('AiUsageQuotaBar', file('quota-bar')),
     UserLogsLink: loader.add('AiUsageUserLogsLink', file('user-logs-link')),
+    ViewAsUserLink: loader.add('AiUsageViewAsUserLink', file('view-as-user-link')),
     LogList: loader.add('AiUsageLogList', file('log-list')),
     StatsAction: loader.add('AiUsageStatsAction', file('stats-action')),
     Dashboard: loader.add('AiUsageDashboard', file('dashboard')),

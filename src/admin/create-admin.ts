@@ -90,7 +90,8 @@ export function panelAdmin(parts: AiUsageAdminParts, options: { rootPath?: strin
       // Inline, so the browser asks the server for no /favicon.ico (a 404 on every page otherwise).
       favicon: PANEL_FAVICON,
     },
-    env: { ...parts.env, GEMINI_SIMULATED: options.geminiSimulated ? 'true' : 'false' },
+    // Our panel serves "view as user" (the usage page, read-only); a host's own AdminJS does not.
+    env: { ...parts.env, GEMINI_SIMULATED: options.geminiSimulated ? 'true' : 'false', AI_USAGE_VIEW_AS_USER: 'true' },
     locale: parts.locale,
     settings: { defaultPerPage: 20 },
   });

@@ -1,19 +1,16 @@
 import express, { type Router } from 'express';
-import type { Sequelize } from 'sequelize';
 import type { AppConfig } from '../config.js';
 import type { CoreModels } from '../core/models/index.js';
-import type { SectionRegistry } from '../core/sections.js';
 import { requireApiToken, requireResolvedUser } from '../http/api-auth.js';
 import { jsonErrorHandler } from '../http/errors.js';
 import { refuseNulCharacters } from '../http/panel-body.js';
 import type { Plugin, PluginModelsContext } from '../plugin.js';
-import { createUsageService, usageApiRoutes } from '../usage/index.js';
+import { usageApiRoutes, type UsageService } from '../usage/index.js';
 import type { ApiRouterOptions, AppLogger } from './types.js';
 
 interface ApiRouterParts extends ApiRouterOptions {
   core: CoreModels;
-  sequelize: Sequelize;
-  sections: SectionRegistry;
+  usage: UsageService;
   config: AppConfig;
   plugins: { plugin: Plugin; context: PluginModelsContext }[];
   logger: AppLogger;
@@ -28,7 +25,7 @@ export function createApiRouter(parts: ApiRouterParts): Router {
     refuseNulCharacters(req.body);
     next();
   });
-  api.use(usageApiRoutes(createUsageService({ sequelize: parts.sequelize, sections: parts.sections, showCost: parts.config.usageShowCost })));
+  api.use(usageApiRoutes(parts.usage));
   for (const { plugin, context } of parts.plugins) {
     const router = plugin.routes?.(context);
     if (router) api.use(router);

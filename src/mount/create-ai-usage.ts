@@ -17,6 +17,7 @@ import { startAlerts } from '../alerts/alert-jobs.js';
 import { createMailer } from '../alerts/mailer.js';
 import { scheduleMonthlyReport } from '../reports/monthly-report.js';
 import type { Plugin, PluginContext } from '../plugin.js';
+import { createUsageService } from '../usage/index.js';
 import { createApiRouter } from './api-router.js';
 import { connect, ledgerDatabase } from './database-connection.js';
 import type { AiUsage, AiUsageOptions, AppLogger } from './types.js';
@@ -86,6 +87,7 @@ export async function createAiUsage(options: AiUsageOptions = {}): Promise<AiUsa
   await scheduleMonthlyReport(jobs, { sequelize, mailer, config: config.alerts, cron: config.alerts.reportCron });
   const health = () => spoolHealthReport(spool, drainer, sequelize);
   const admin = ledgerAdminParts({ resources: pluginResources, componentLoader, core, sequelize, sections, config, health });
+  const usage = createUsageService({ sequelize, sections, showCost: config.usageShowCost });
 
   // At boot, so events left by a killed process are replayed by the next start.
   const drainer = startSpoolDrainer({ spool, tracker, sequelize, logger: consoleTrackerLogger, maxAttempts: config.spool.maxAttempts });
@@ -104,9 +106,10 @@ export async function createAiUsage(options: AiUsageOptions = {}): Promise<AiUsa
     spool: { events: spool, drainer },
     health,
     admin,
+    usage,
     apiRouter: (apiOptions = {}) => {
       if (!users.own && !apiOptions.resolveUser) throw new TypeError('adminjs-ai-usage: with your own users table, the API needs your authentication: pass resolveUser(req)');
-      return createApiRouter({ core, sequelize, sections, config, plugins: registered, logger, resolveUser: apiOptions.resolveUser });
+      return createApiRouter({ core, usage, config, plugins: registered, logger, resolveUser: apiOptions.resolveUser });
     },
     async close(closeOptions = {}) {
       alerts.stop();

@@ -7,6 +7,7 @@ import { createExportRouter } from '../admin/export/index.js';
 import { createReportRouter } from '../reports/report-router.js';
 import { createAdminRouter } from '../http/admin-router.js';
 import { panelErrorHandler } from '../http/errors.js';
+import { ADMIN_VIEW_PATH, createAdminUsageView } from '../usage/index.js';
 import type { AiUsage, AppLogger, PanelAuthenticate } from './types.js';
 
 export interface PanelOptions {
@@ -41,6 +42,8 @@ export async function createLedgerPanel(aiUsage: AiUsage, options: PanelOptions,
   adminRouter.router.use('/export', createExportRouter({ admin, databaseUrl: aiUsage.databaseUrl, logError: logger.error }).router);
   // Cost report downloads (CSV, XLSX), behind the same session.
   adminRouter.router.use('/reports', createReportRouter(aiUsage.sequelize, aiUsage.sections));
+  // "View as user": a user's usage page, read-only, behind the panel's session.
+  adminRouter.router.use(ADMIN_VIEW_PATH, createAdminUsageView(aiUsage.usage, admin.options.rootPath, aiUsage.core.users));
   adminRouter.router.use(panelErrorHandler(logger.error));
   return {
     admin,

@@ -12,6 +12,7 @@ import type { ApiUser } from '../http/api-auth.js';
 import type { JobQueue } from '../jobs/job-queue.js';
 import type { AlertsRuntime } from '../alerts/alert-jobs.js';
 import type { Plugin, PluginModelsContext } from '../plugin.js';
+import type { UsageService } from '../usage/index.js';
 
 export interface AppLogger {
   info(message: string): void;
@@ -88,6 +89,8 @@ export interface AiUsage {
   /** Spool depth, oldest spooled event, dead letters, last drain: what /health returns and the dashboard shows. */
   health(): Promise<HealthReport>;
   admin: AiUsageAdminParts;
+  /** End users' own usage (GET /api/usage, the /usage page): reports, CSV rows, recent requests. */
+  usage: UsageService;
   /** The JSON API (plugins' routes) as an Express router: mount it where you like, e.g. `app.use('/api/ai', ...)`. */
   apiRouter(options?: ApiRouterOptions): Router;
   /**

@@ -8,6 +8,8 @@ export interface AggregateSums {
   failures: string;
   tokens: string;
   cost_usd: string;
+  /** Requests whose model had no price: their cost is not in cost_usd. */
+  unpriced: string;
 }
 
 export interface AggregateGroups {
@@ -23,7 +25,8 @@ interface GroupRow extends AggregateSums {
 }
 
 const SUMS = `COALESCE(sum(request_count), 0)::text AS requests, COALESCE(sum(failure_count), 0)::text AS failures,
-  COALESCE(sum(total_tokens), 0)::text AS tokens, trim_scale(COALESCE(sum(cost_usd), 0))::text AS cost_usd`;
+  COALESCE(sum(total_tokens), 0)::text AS tokens, trim_scale(COALESCE(sum(cost_usd), 0))::text AS cost_usd,
+  COALESCE(sum(unpriced_request_count), 0)::text AS unpriced`;
 
 /**
  * Totals and the per-day, per-section and per-model sums of one user's daily aggregate rows over
@@ -40,7 +43,7 @@ export async function aggregateGroups(sequelize: Sequelize, userId: UserId, peri
      ORDER BY grouped_by, sum(total_tokens) DESC NULLS LAST, key`,
     { bind: [userId, period.from, period.to], type: QueryTypes.SELECT },
   );
-  const groups: AggregateGroups = { totals: { requests: '0', failures: '0', tokens: '0', cost_usd: '0' }, byDay: new Map(), bySection: [], byModel: [] };
+  const groups: AggregateGroups = { totals: { requests: '0', failures: '0', tokens: '0', cost_usd: '0', unpriced: '0' }, byDay: new Map(), bySection: [], byModel: [] };
   for (const { grouped_by, key, ...sums } of rows) {
     if (grouped_by === 'total') groups.totals = sums;
     else if (grouped_by === 'date') groups.byDay.set(key!, sums);
@@ -64,6 +67,7 @@ export interface AggregateDetailRow {
   cached_tokens: string;
   total_tokens: string;
   cost_usd: string;
+  unpriced_requests: string;
 }
 
 /** The user's daily aggregate rows in the period, oldest day first. */
@@ -72,7 +76,8 @@ export function aggregateDetailRows(sequelize: Sequelize, userId: UserId, period
     `SELECT to_char(date, 'YYYY-MM-DD') AS date, section, model_name AS model, request_count::text AS requests,
             success_count::text AS successes, failure_count::text AS failures, prompt_tokens::text AS prompt_tokens,
             completion_tokens::text AS completion_tokens, thoughts_tokens::text AS thoughts_tokens,
-            cached_tokens::text AS cached_tokens, total_tokens::text AS total_tokens, trim_scale(cost_usd)::text AS cost_usd
+            cached_tokens::text AS cached_tokens, total_tokens::text AS total_tokens, trim_scale(cost_usd)::text AS cost_usd,
+            unpriced_request_count::text AS unpriced_requests
      FROM ai_usage_tracking
      WHERE user_id = $1 AND date BETWEEN $2::date AND $3::date
      ORDER BY date, section, model_name`,

@@ -22,6 +22,7 @@ export interface RequestRow {
   total_tokens: number;
   response_time_ms: number;
   cost_usd: string | null;
+  cost_status: string;
 }
 
 export const DEFAULT_PAGE_SIZE = 25;
@@ -59,7 +60,7 @@ export async function requestsPage(sequelize: Sequelize, userId: UserId, cursorP
   const rows = await sequelize.query<RequestRow>(
     `SELECT id, to_json(created_at) #>> '{}' AS created_at, section, model_name, success, left(error_message, 300) AS error_message,
             prompt_tokens, completion_tokens, thoughts_tokens, cached_tokens, total_tokens, response_time_ms,
-            trim_scale(cost_usd)::text AS cost_usd
+            trim_scale(cost_usd)::text AS cost_usd, cost_status
      FROM ai_usage_logs
      WHERE user_id = $1 ${cursor ? 'AND (created_at, id) < ($3::timestamptz, $4::uuid)' : ''}
      ORDER BY created_at DESC, id DESC

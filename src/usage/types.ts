@@ -8,6 +8,8 @@ export interface UsageFigures {
   /** All tokens billed, thinking included. */
   tokens: number;
   cost_usd?: string;
+  /** Requests without a price, whose cost is not in cost_usd; with cost_usd only. */
+  unpriced_requests?: number;
 }
 
 /** The active subscription's quota, or null on the report when there is none. */
@@ -65,6 +67,8 @@ export interface UsageRequest {
   response_time_ms: number;
   /** Exact decimal string, null when the request had no price; only when the deployment shows money. */
   cost_usd?: string | null;
+  /** `priced`, `unpriced` (no price for the model yet) or `not_billed`; with cost_usd only. */
+  cost_status?: string;
 }
 
 export interface UsageRequestsPage {

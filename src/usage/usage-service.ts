@@ -34,7 +34,7 @@ export function createUsageService({ sequelize, sections, showCost, budgetsOf = 
     requests: exactNumber(sums.requests),
     failures: exactNumber(sums.failures),
     tokens: exactNumber(sums.tokens),
-    ...(showCost ? { cost_usd: sums.cost_usd } : {}),
+    ...(showCost ? { cost_usd: sums.cost_usd, unpriced_requests: exactNumber(sums.unpriced) } : {}),
   });
   const sectionLook = (id: string) => (sections.has(id) ? sections.get(id) : { label: id, color: UNKNOWN_SECTION_COLOR });
 
@@ -66,7 +66,7 @@ export function createUsageService({ sequelize, sections, showCost, budgetsOf = 
     if (!account) return null;
     const { period, subscription } = await periodFor(userId, query);
     const [groups, budgets] = await Promise.all([aggregateGroups(sequelize, userId, period), budgetsOf(userId)]);
-    const zero = { requests: '0', failures: '0', tokens: '0', cost_usd: '0' };
+    const zero = { requests: '0', failures: '0', tokens: '0', cost_usd: '0', unpriced: '0' };
     const days = Array.from({ length: daysBetween(period.from, period.to) + 1 }, (_, i) => addDays(period.from, i));
     return {
       user: { id: account.id, email: account.email, name: account.name },
@@ -104,7 +104,7 @@ export function createUsageService({ sequelize, sections, showCost, budgetsOf = 
         cached_tokens: row.cached_tokens,
         total_tokens: row.total_tokens,
         response_time_ms: row.response_time_ms,
-        ...(showCost ? { cost_usd: row.cost_usd } : {}),
+        ...(showCost ? { cost_usd: row.cost_usd, cost_status: row.cost_status } : {}),
       })),
       next_cursor: page.nextCursor,
     };

@@ -62,4 +62,12 @@ it('seeds a fresh database once, through the tracker, so aggregates and billing 
   await expect(loginToPanel(baseUrl, demo.viewerEmail, demo.viewerPassword)).resolves.toMatch(/^ai_usage_session=/);
   const api = await fetch(`${baseUrl}/api/chat/conversations`, { method: 'POST', headers: { authorization: `Bearer ${demo.demoApiToken}`, 'content-type': 'application/json' }, body: '{}' });
   expect(api.status).toBe(201);
-}, 60_000);
+  const usagePage = await fetch(`${baseUrl}/usage/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: baseUrl },
+    body: new URLSearchParams({ email: demo.demoEmail, password: demo.demoPassword }).toString(),
+  });
+  expect(usagePage.status).toBe(303);
+  expect(usagePage.headers.get('location')).toBe('/usage');
+}, 180_000);

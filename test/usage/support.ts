@@ -67,7 +67,7 @@ async function seedUsage(app: App, alice: UsageCustomer, bob: UsageCustomer): Pr
 /** A running app with alice (subscribed) and bob, their usage, API tokens and passwords, and an admin. */
 export async function startUsageWorld(config: Partial<AppConfig> = {}): Promise<UsageWorld> {
   const db = await createTestDatabase();
-  const app = await createApp({ databaseUrl: db.url, config: { ...loadConfig({ NODE_ENV: 'test' }), usageShowCost: true, ...config }, logger: { info: () => {}, error: () => {} } });
+  const app = await createApp({ databaseUrl: db.url, config: { ...loadConfig({ NODE_ENV: 'test' }), usageShowCost: true, ...config }, logger: { info: () => {}, error: (message, error) => console.error(message, error) } });
   const baseUrl = await listenOnFreePort(app);
   const alice = await customer(db, app);
   const bob = await customer(db, app);
@@ -99,13 +99,15 @@ export interface LedgerSums {
   failures: number;
   tokens: number;
   cost_usd: string;
+  unpriced_requests: number;
 }
 
 /** The same sums straight from the ledger (ai_usage_logs), grouped by `key` (a SQL expression) or in total. */
 export function ledgerSums(sequelize: Sequelize, userId: number, from: string, to: string, key = "'total'"): Promise<(LedgerSums & { key: string })[]> {
   return sequelize.query<LedgerSums & { key: string }>(
     `SELECT ${key} AS key, count(*)::int AS requests, (count(*) FILTER (WHERE NOT success))::int AS failures,
-            sum(total_tokens)::int AS tokens, trim_scale(COALESCE(sum(cost_usd), 0))::text AS cost_usd
+            sum(total_tokens)::int AS tokens, trim_scale(COALESCE(sum(cost_usd), 0))::text AS cost_usd,
+            (count(*) FILTER (WHERE cost_usd IS NULL))::int AS unpriced_requests
      FROM ai_usage_logs
      WHERE user_id = $1 AND (created_at AT TIME ZONE 'UTC')::date BETWEEN $2::date AND $3::date
      GROUP BY 1 ORDER BY 1`,

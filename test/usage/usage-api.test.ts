@@ -11,7 +11,7 @@ beforeAll(async () => {
 afterAll(() => world?.close());
 
 const usage = (query: string, token = world.alice.token) => getJson(world.baseUrl, `/api/usage${query}`, token);
-const figures = ({ requests, failures, tokens, cost_usd }: any) => ({ requests, failures, tokens, cost_usd });
+const figures = ({ requests, failures, tokens, cost_usd, unpriced_requests }: any) => ({ requests, failures, tokens, cost_usd, unpriced_requests });
 
 describe('GET /api/usage', () => {
   const ranges: [string, string, string][] = [
@@ -28,7 +28,7 @@ describe('GET /api/usage', () => {
     expect(body.period).toEqual({ from, to });
     const id = world.alice.id;
     const [total] = await ledgerSums(world.db.sequelize, id, from, to);
-    expect(body.totals).toEqual(total ? figures(total) : { requests: 0, failures: 0, tokens: 0, cost_usd: '0' });
+    expect(body.totals).toEqual(total ? figures(total) : { requests: 0, failures: 0, tokens: 0, cost_usd: '0', unpriced_requests: 0 });
 
     const days = await ledgerSums(world.db.sequelize, id, from, to, "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')");
     const usedDays = body.by_day.filter((d: any) => d.requests > 0);

@@ -39,7 +39,7 @@ export function usersResource(context: AdminContext): ResourceWithOptions {
       titleProperty: 'username',
       sort: { sortBy: 'id', direction: 'asc' },
       listProperties: ['id', 'username', 'email', 'name', 'role', 'quota', 'createdAt'],
-      showProperties: ['id', 'username', 'email', 'name', 'role', 'quota', 'usageLogs', 'createdAt', 'updatedAt'],
+      showProperties: ['id', 'username', 'email', 'name', 'role', 'quota', 'usageLogs', 'usageView', 'createdAt', 'updatedAt'],
       editProperties: ['username', 'email', 'name', 'role', 'password'],
       filterProperties: ['username', 'email', 'name', 'role', 'createdAt'],
       properties: {
@@ -48,8 +48,9 @@ export function usersResource(context: AdminContext): ResourceWithOptions {
         role: { availableValues: ['admin', 'viewer', 'user'].map((role) => ({ value: role, label: role })) },
         quota: { isVisible: { list: true, show: true, edit: false, filter: false }, components: { list: C.QuotaBar, show: C.QuotaBar }, custom: { used: 'quotaUsed', quota: 'quotaLimit' } },
         usageLogs: { isVisible: { list: false, show: true, edit: false, filter: false }, components: { show: C.UserLogsLink } },
+        usageView: { isVisible: { list: false, show: true, edit: false, filter: false }, components: { show: C.ViewAsUserLink } },
       },
-      translations: { en: { labels: { users: 'Users' }, properties: { quota: 'Tokens used / quota', usageLogs: 'AI usage', password: 'New password' }, actions: { issueApiToken: 'Issue API token' } } },
+      translations: { en: { labels: { users: 'Users' }, properties: { quota: 'Tokens used / quota', usageLogs: 'AI usage', usageView: 'Usage page', password: 'New password' }, actions: { issueApiToken: 'Issue API token' } } },
       actions: {
         new: { before: hashPasswordField },
         edit: { before: hashPasswordField },
