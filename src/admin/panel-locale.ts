@@ -24,6 +24,7 @@ export const PANEL_LOCALE: Locale = {
       labels: {
         'AI usage': 'AI usage',
         Accounts: 'Accounts',
+        'Alerts and reports': 'Alerts and reports',
         Chat: 'Chat',
         'Knowledge Q&A': 'Knowledge Q&A',
         'Prompt generation': 'Prompt generation',

@@ -39,9 +39,10 @@ function Card({ label, value, detail, testid }: { label: string; value: string; 
 }
 
 function Breakdown({ title, rows, name }: { title: string; rows: (Figures & { key: string })[]; name: (key: string) => React.ReactNode }) {
-  const cell = { padding: '4px 10px', borderBottom: '1px solid #f3f4f6', textAlign: 'right' as const, whiteSpace: 'nowrap' as const };
+  const cell = { padding: '4px 8px', borderBottom: '1px solid #f3f4f6', textAlign: 'right' as const, whiteSpace: 'nowrap' as const };
   return (
-    <Box style={{ flex: 1, minWidth: 320 }}>
+    // Side by side when both fit whole, one under the other otherwise; never one running under the other.
+    <Box data-testid="stats-breakdown" style={{ flex: '1 1 480px', minWidth: 0, overflowX: 'auto' }}>
       <Text style={{ fontWeight: 600, margin: '8px 0' }}>{title}</Text>
       <table style={{ width: '100%', borderCollapse: 'collapse', fontSize: 13, background: '#fff' }}>
         <thead>

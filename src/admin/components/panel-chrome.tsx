@@ -1,0 +1,91 @@
+import React, { useEffect } from 'react';
+import { useLocation, useNavigate } from 'react-router-dom';
+
+/** Where a drawer's route returns to: a resource action to the list, a record action to the record. */
+export function drawerExit(pathname: string): string | undefined {
+  const record = pathname.match(/^(.*\/resources\/[^/]+\/records\/[^/]+)\/(?!show$)[^/]+$/);
+  if (record) return `${record[1]}/show`;
+  const resource = pathname.match(/^(.*\/resources\/[^/]+)\/actions\/(?!list$)[^/]+$/);
+  return resource ? resource[1] : undefined;
+}
+
+/**
+ * Layout rules AdminJS's own styles lack: list tables that fit a 1440 px screen (tighter cells,
+ * token breakdowns that wrap), and below 768 px the AI usage log as cards with its essentials.
+ */
+const STYLES = `
+table[data-css$="-table"] > thead > tr > th, table[data-css$="-table"] > tbody > tr > td { padding: 10px 8px; }
+table[data-css$="-table"] > tbody > tr > td[data-property-name] { max-width: 240px; }
+[data-testid=tokens-cell] small { white-space: normal !important; display: block; max-width: 150px; }
+#drawerPortal { max-width: 100vw; }
+#drawerPortal section { max-width: 100%; }
+.ai-usage-drawer-close { position: absolute; top: 12px; right: 12px; z-index: 100000; width: 32px; height: 32px; border-radius: 16px; border: 1px solid #c0c0ca; background: #fff; cursor: pointer; font-size: 18px; line-height: 28px; }
+@media (max-width: 767px) {
+  table[data-css="ai_usage_logs-table"] > thead { display: none; }
+  table[data-css="ai_usage_logs-table"], table[data-css="ai_usage_logs-table"] > tbody { display: block; width: 100%; }
+  table[data-css="ai_usage_logs-table"] > tbody > tr { display: grid; grid-template-columns: 1fr auto; gap: 6px 12px; align-items: center; padding: 12px; border-bottom: 1px solid #e5e7eb; height: auto; }
+  table[data-css="ai_usage_logs-table"] > tbody > tr > td { display: none !important; padding: 0 !important; border: 0 !important; height: auto; max-width: none; }
+  table[data-css="ai_usage_logs-table"] > tbody > tr > td:is([data-property-name=createdAt], [data-property-name=section], [data-property-name=totalTokens], [data-property-name=responseTimeMs], [data-property-name=success]) { display: block !important; }
+}
+`;
+
+/**
+ * Mounted with the top bar on every page: the panel's global styles, and drawers (Stats, Export,
+ * Import) that close like any dialog: a close button, Esc, or a click outside them.
+ */
+export function PanelChrome() {
+  const location = useLocation();
+  const navigate = useNavigate();
+  const exit = drawerExit(location.pathname);
+  useEffect(() => {
+    // AdminJS shows and hides one drawer element; only an open one is closed here (edit pages are no drawers).
+    const find = () => {
+      const drawer = document.getElementById('drawerPortal');
+      return drawer && !drawer.classList.contains('hidden') ? drawer : null;
+    };
+    if (!exit) return undefined;
+    const close = () => navigate({ pathname: exit, search: location.search });
+    // The drawer lives in AdminJS's own portal, outside this tree: its close button is added to it there.
+    const timer = window.setInterval(() => {
+      const drawer = find();
+      if (!drawer || drawer.querySelector('[data-testid=drawer-close]')) return;
+      const button = document.createElement('button');
+      Object.assign(button, { type: 'button', className: 'ai-usage-drawer-close', textContent: '×', onclick: close });
+      button.setAttribute('aria-label', 'Close');
+      button.setAttribute('data-testid', 'drawer-close');
+      drawer.appendChild(button);
+    }, 100);
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape' && find()) close();
+    };
+    const onPointer = (event: MouseEvent) => {
+      const target = event.target as Node;
+      const open = find();
+      // Outside the drawer, and not in a dialog or menu AdminJS opened over it.
+      if (open && !open.contains(target) && !(target as Element).closest?.('[role=dialog], .adminjs_Modal, [data-css=modal]')) close();
+    };
+    document.addEventListener('keydown', onKey);
+    document.addEventListener('mousedown', onPointer);
+    return () => {
+      window.clearInterval(timer);
+      document.querySelectorAll('[data-testid=drawer-close]').forEach((button) => button.remove());
+      document.removeEventListener('keydown', onKey);
+      document.removeEventListener('mousedown', onPointer);
+    };
+  }, [exit, location.search]);
+  return (
+    <>
+      <style>{STYLES}</style>
+    </>
+  );
+}
+
+/** AdminJS's top bar, with the panel's chrome mounted beside it. */
+const TopBar: React.FC<{ OriginalComponent: React.ComponentType<any> }> = (props) => (
+  <>
+    <props.OriginalComponent {...props} />
+    <PanelChrome />
+  </>
+);
+
+export default TopBar;
