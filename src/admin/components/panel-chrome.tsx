@@ -59,10 +59,13 @@ export function PanelChrome() {
       if (event.key === 'Escape' && find()) close();
     };
     const onPointer = (event: MouseEvent) => {
-      const target = event.target as Node;
+      const target = event.target as Element;
       const open = find();
-      // Outside the drawer, and not in a dialog or menu AdminJS opened over it.
-      if (open && !open.contains(target) && !(target as Element).closest?.('[role=dialog], .adminjs_Modal, [data-css=modal]')) close();
+      // Only a press on the page behind: not in the drawer's portal, nor on a dialog or menu over it,
+      // nor on an element the drawer has just replaced (no longer in the document).
+      if (!open || !target.isConnected || document.getElementById('drawerPortalWrapper')?.contains(target) || open.contains(target)) return;
+      if (target.closest?.('[role=dialog], .adminjs_Modal, [data-css=modal]')) return;
+      close();
     };
     document.addEventListener('keydown', onKey);
     document.addEventListener('mousedown', onPointer);
