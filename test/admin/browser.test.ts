@@ -111,6 +111,7 @@ describeBrowser('the panel in Chromium', () => {
   });
 
   it('filters by success, section, model, user and date from the filter drawer', async () => {
+    // Five filters, each a page load: generous on a loaded machine.
     // One day, From = To, in a Berlin browser: the panel's zone (UTC by default) decides, not the browser's.
     const day = new Date(Date.now() - 3 * 86_400_000).toISOString().slice(0, 10);
     const cases: [string, string, string, unknown[]][] = [
@@ -140,7 +141,7 @@ describeBrowser('the panel in Chromium', () => {
       await page.waitForURL(new RegExp(`filters\\.${path}`));
       await expectRows(await sqlCount(where, bind));
     }
-  });
+  }, 180_000);
 
   it("shows a log's every field, markup in it as text", async () => {
     await page.goto(`${panel.baseUrl}/admin/resources/ai_usage_logs/records/${panel.fixture.xssLogId}/show`);
