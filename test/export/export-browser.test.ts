@@ -67,7 +67,7 @@ describeBrowser('the export and import dialogs in Chromium', () => {
     await dialog.locator('input[type=file]').setInputFiles(file);
     await dialog.getByRole('button', { name: 'Import' }).click();
     const report = page.locator('[data-testid=import-report]');
-    await report.waitFor();
+    await report.waitFor({ timeout: 90_000 });
     expect(await report.innerText()).toContain('amount must not be negative');
     expect(await report.innerText()).toContain('Nothing was written');
     await shot('import-report');
@@ -76,7 +76,7 @@ describeBrowser('the export and import dialogs in Chromium', () => {
     await writeFile(file, 'id,label,amount,bookedOn\n1,rent,1300.00,2026-11-01\n');
     await dialog.locator('input[type=file]').setInputFiles(file);
     await dialog.getByRole('button', { name: 'Import' }).click();
-    await page.locator('[data-testid=import-report]', { hasText: 'Committed: 1 rows, 0 created, 1 updated' }).waitFor();
+    await page.locator('[data-testid=import-report]', { hasText: 'Committed: 1 rows, 0 created, 1 updated' }).waitFor({ timeout: 90_000 });
     expect((await ledgerRows(base))[0]).toMatchObject({ amount: '1300.00' });
-  });
+  }, 180_000);
 });
