@@ -141,7 +141,11 @@ describeBrowser('labels and texts of the panel', () => {
     await page.click('[data-testid=action-regenerate]');
     // Regenerate changes state: its page asks, and the button posts.
     await page.click('[data-testid=confirm-action-button]');
-    await page.waitForFunction(() => !document.querySelector('[data-testid=property-show-generatedAt]')?.textContent?.includes('2026-01-01'));
+    // The show page is gone while the action runs: wait for it to come back with a new date.
+    await page.waitForFunction(() => {
+      const shown = document.querySelector('[data-testid=property-show-generatedAt]')?.textContent;
+      return !!shown && !shown.includes('2026-01-01');
+    }, undefined, { timeout: 60_000 });
     const [row] = await sql<{ at: string }>(`SELECT generated_at AS at FROM knowledge_pages WHERE id = $1`, [created!.id]);
     expect(new Date(row!.at).getTime()).toBeGreaterThan(Date.parse('2026-01-02'));
     expect(await generated.getAttribute('data-iso')).toBe(new Date(row!.at).toISOString());
