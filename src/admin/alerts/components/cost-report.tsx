@@ -3,33 +3,11 @@ import { ApiClient } from 'adminjs';
 import { Box, Button, H2, Loader, MessageBox, Text } from '@adminjs/design-system';
 import { Legend, StackedBars, type Series } from '../../components/charts.js';
 import { formatCost, formatInt } from '../../components/format.js';
+// Types only: erased from the browser bundle.
+import type { CostReport as Report, ReportLine as Line } from '../../../reports/cost-report.js';
+import type { ReportGroup as Group } from '../../../reports/report-range.js';
 
 const api = new ApiClient();
-
-type Group = 'user' | 'section' | 'model';
-interface Line {
-  key: string;
-  label: string;
-  requests: number;
-  tokens: number;
-  costUsd: string;
-  unpricedRequests: number;
-  costPerRequestUsd: string | null;
-  previousCostUsd: string;
-  change: number | null;
-}
-interface Report {
-  range: { from: string; to: string };
-  previous: { from: string; to: string };
-  group: Group;
-  pivot: Group | null;
-  totals: Omit<Line, 'key' | 'label'>;
-  lines: Line[];
-  cells: { row: string; column: string; costUsd: string; requests: number }[];
-  columns: { key: string; label: string }[];
-  topSpenders: Line[];
-  daily: { date: string; key: string; costUsd: string }[];
-}
 
 const GROUPS: Group[] = ['user', 'section', 'model'];
 const COLORS = ['#2563eb', '#d97706', '#059669', '#db2777', '#7c3aed', '#9ca3af'];
