@@ -1,5 +1,6 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { previousRange, type ReportGroup, type ReportRange } from './report-range.js';
+import { userJoinSql, userReferenceOf } from '../core/users/user-sql.js';
 
 /** Money stays an exact decimal string; counts are numbers. */
 export interface ReportLine {
@@ -38,7 +39,6 @@ const DIMENSIONS: Record<ReportGroup, { key: string; label: string }> = {
   model: { key: 't.model_name', label: 't.model_name' },
 };
 
-const FROM = 'FROM ai_usage_tracking t LEFT JOIN users u ON u.id = t.user_id';
 const CURRENT = 't.date BETWEEN $1::date AND $2::date';
 const PREVIOUS = 't.date BETWEEN $3::date AND $4::date';
 
@@ -87,6 +87,7 @@ const CHART_SERIES = 5;
 export async function costReport(sequelize: Sequelize, range: ReportRange, group: ReportGroup, pivot: ReportGroup | null = null, topSpenders = 10): Promise<CostReport> {
   const previous = previousRange(range);
   const bind = [range.from, range.to, previous.from, previous.to];
+  const FROM = `FROM ai_usage_tracking t ${userJoinSql(userReferenceOf(sequelize), 't.user_id')}`;
   const select = <T extends object>(sql: string) => sequelize.query<T>(sql, { bind, type: QueryTypes.SELECT });
   const both = `WHERE ${CURRENT} OR ${PREVIOUS}`;
   const dim = DIMENSIONS[group];

@@ -21,6 +21,13 @@ export function userColumnSql(users: UserReference, column: 'name' | 'email', id
   return `(SELECT u.${quoted(name)}::text FROM ${quoted(users.table)} u WHERE u.${quoted(users.idColumn)} = ${idSql})`;
 }
 
+/** A LEFT JOIN giving the user row as `u` with its email as `u.email` (NULLs without a known users table). */
+export function userJoinSql(users: UserReference, idSql: string): string {
+  if (!users.table) return 'LEFT JOIN (SELECT NULL::text AS email) u ON false';
+  const email = users.emailColumn ? `${quoted(users.emailColumn)}::text` : 'NULL::text';
+  return `LEFT JOIN (SELECT ${quoted(users.idColumn)} AS id, ${email} AS email FROM ${quoted(users.table)}) u ON u.id = ${idSql}`;
+}
+
 /** `SELECT id` of the users whose name or email matches `patternSql` (ILIKE), or null when neither is searchable. */
 export function usersMatchingSql(users: UserReference, patternSql: string): string | null {
   const columns = [users.nameColumn, users.emailColumn].filter((c): c is string => Boolean(c));
