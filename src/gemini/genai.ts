@@ -1,7 +1,7 @@
 import type { Chat, Chats, CreateChatParameters, GenerateContentConfig, GenerateContentResponse, GoogleGenAI, Models } from '@google/genai';
 import { embeddingUsage } from './embeddings.js';
 import type { CallInfo, Instrumentation, StreamAdapter } from './instrumentation.js';
-import { hookHttpCalls, outsideHops, usesAutomaticFunctionCalling, withHops } from './genai-afc.js';
+import { hookHttpCalls, outsideHops, usesAutomaticFunctionCalling, withHops, withStreamHops } from './genai-afc.js';
 import { observeResponse } from './observations.js';
 import { collectText } from './text.js';
 import type { TrackingContext } from './types.js';
@@ -26,6 +26,18 @@ function generate<T>(instrumentation: Instrumentation, context: TrackingContext,
 }
 
 /**
+ * A streaming generate call: under automatic function calling one row per HTTP stream the SDK
+ * opens, else one row for the stream (with retries of its opening).
+ */
+function generateStream(instrumentation: Instrumentation, context: TrackingContext, call: CallInfo, models: Models, requested: GenerateContentConfig | undefined, open: (config: GenerateContentConfig) => Promise<Chunks>): Promise<Chunks> {
+  const { config, adapter } = cancellable(requested);
+  if (usesAutomaticFunctionCalling(requested) && hookHttpCalls(models)) {
+    return instrumentation.streamHops(context, call, () => open(config), adapter, withStreamHops);
+  }
+  return outsideHops(() => instrumentation.stream(context, call, () => open(config), adapter));
+}
+
+/**
  * The config to stream with: the caller's, plus a signal of ours so that a stream the consumer
  * abandons closes its connection. The caller's own signal still aborts it.
  */
@@ -43,9 +55,8 @@ function trackModels(models: Models, context: TrackingContext, instrumentation: 
   tracked.generateContent = (params) =>
     generate(instrumentation, context, callInfo('generateContent', params.model, params.contents, params.config), models, params.config, () => models.generateContent(params));
   tracked.generateContentStream = (params) => {
-    const { config, adapter } = cancellable(params.config);
     const call = callInfo('generateContentStream', params.model, params.contents, params.config);
-    return instrumentation.stream(context, call, () => models.generateContentStream({ ...params, config }), adapter);
+    return generateStream(instrumentation, context, call, models, params.config, (config) => models.generateContentStream({ ...params, config }));
   };
   tracked.embedContent = (params) => {
     const call = callInfo('embedContent', params.model, params.contents, params.config);
@@ -66,9 +77,9 @@ function trackChat(chat: Chat, created: CreateChatParameters, models: Models, co
   };
   tracked.sendMessageStream = (params) => {
     // A chat uses its per-message config instead of its own, never merged: so is ours.
-    const { config, adapter } = cancellable(params.config ?? created.config);
-    const call = callInfo('sendMessageStream', created.model, params.message, params.config ?? created.config);
-    return instrumentation.stream(context, call, () => chat.sendMessageStream({ ...params, config }), adapter);
+    const requested = params.config ?? created.config;
+    const call = callInfo('sendMessageStream', created.model, params.message, requested);
+    return generateStream(instrumentation, context, call, models, requested, (config) => chat.sendMessageStream({ ...params, config }));
   };
   return tracked;
 }

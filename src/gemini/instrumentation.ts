@@ -7,6 +7,7 @@ import { describeFailure, type FailureFacts } from './failure.js';
 import { NO_TOKENS, observeStream, type Observation } from './observations.js';
 import { addResponse, emptyFacts } from './response-facts.js';
 import { resolveRetryPolicy, retryDelay, waitBeforeRetry, type ResolvedRetryPolicy } from './retry.js';
+import { observeChunks } from './observed-stream.js';
 import { relayStream } from './stream-relay.js';
 import type { EmbeddingUsage, InstrumentationOptions, TrackingContext } from './types.js';
 
@@ -36,6 +37,10 @@ export interface StreamAdapter<T, C> {
 
 /** Wraps one underlying HTTP call of a multi-call SDK operation, so that it gets a row of its own. */
 export type HopRecorder = <R>(httpCall: () => Promise<R>) => Promise<R>;
+/** The same for an HTTP call that answers with a stream: its row is written when that stream ends. */
+export type StreamHopRecorder = <C>(httpCall: () => Promise<AsyncIterable<C>>) => Promise<AsyncIterable<C>>;
+/** Runs `work` (and every later read of what it opens) with the SDK's HTTP streams routed through `hop`. */
+export type StreamHopScope = <R>(hop: StreamHopRecorder, work: () => R) => R;
 
 export interface Instrumentation {
   readonly tracker: Tracker;
@@ -50,6 +55,8 @@ export interface Instrumentation {
    * metadata.afc_call 1, 2, ...). Not retried: between the calls the SDK runs the caller's tools.
    */
   hops<T>(context: TrackingContext, call: CallInfo, invoke: (hop: HopRecorder) => Promise<T>, observe: (response: unknown) => Observation): Promise<T>;
+  /** The streaming form of `hops`: one row per HTTP stream the SDK opens, each written when it ends. */
+  streamHops<T, C>(context: TrackingContext, call: CallInfo, open: () => Promise<T>, adapter: StreamAdapter<T, C>, scope: StreamHopScope): Promise<T>;
   /** Waits for the rows still being written (streams that end in the background). */
   flush(): Promise<void>;
 }
@@ -229,6 +236,63 @@ export function createInstrumentation(options: InstrumentationOptions): Instrume
         }
       };
       return invoke(hop);
+    },
+
+    streamHops<T, C>(context: TrackingContext, call: CallInfo, open: () => Promise<T>, adapter: StreamAdapter<T, C>, scope: StreamHopScope) {
+      const requestId = randomUUID();
+      let calls = 0;
+      let abandoned = false;
+      // One promise per HTTP stream opened, settled when its row is written.
+      const openHops: Promise<void>[] = [];
+      const hop: StreamHopRecorder = async <H>(httpCall: () => Promise<AsyncIterable<H>>) => {
+        calls += 1;
+        const attempt = { requestId, number: 1, startedAt: new Date() };
+        const afc = { afc_call: calls };
+        const t0 = performance.now();
+        const elapsed = () => ({ ...attempt, elapsedMs: performance.now() - t0 });
+        let opened: AsyncIterable<H>;
+        try {
+          opened = await httpCall();
+        } catch (error) {
+          await record(context, call, elapsed(), { tokens: NO_TOKENS, usageSource: 'none', failure: describeFailure(error, call.signal), metadata: afc, billed: false });
+          throw error;
+        }
+        const facts = emptyFacts();
+        let chunks = 0;
+        let firstChunkMs: number | undefined;
+        let written!: () => void;
+        openHops.push(new Promise<void>((resolve) => (written = resolve)));
+        return observeChunks(opened, {
+          onChunk(chunk) {
+            firstChunkMs ??= performance.now() - t0;
+            chunks += 1;
+            addResponse(facts, chunk);
+          },
+          async onEnd(end) {
+            // The abort we send when the consumer gives the operation up ends the open hop: abandoned, not failed.
+            const status = end.status === 'failed' && abandoned ? 'abandoned' : end.status;
+            const observation = observeStream({ facts, status, chunks, firstChunkMs }, call.model, call.requestText);
+            if (end.status === 'failed' && status === 'failed') observation.failure = describeFailure(end.error, call.signal);
+            await background(record(context, call, elapsed(), { ...observation, metadata: { ...observation.metadata, ...afc } }));
+            written();
+          },
+        });
+      };
+      return scope(hop, async () => {
+        const opened = await open();
+        const relay = relayStream<C>(adapter.chunks(opened), {
+          onChunk() {},
+          // Each HTTP stream is its own row; the operation ends when they are written.
+          onEnd: async () => {
+            await Promise.all(openHops);
+          },
+          onAbandon() {
+            abandoned = true;
+            adapter.cancel?.();
+          },
+        });
+        return adapter.rebuild(opened, relay);
+      });
     },
 
     async flush() {

@@ -23,6 +23,16 @@ beforeAll(async () => {
     req.on('end', () => {
       requests.push(JSON.parse(body || '{}'));
       const next = queue.shift();
+      if (next && req.url?.includes(':streamGenerateContent')) {
+        // A streamed answer is queued as its list of chunks, sent as server-sent events.
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        const { chunks, holdOpen } = Array.isArray(next) ? { chunks: next, holdOpen: false } : (next as { chunks: object[]; holdOpen: boolean });
+        for (const chunk of chunks) res.write(`data: ${JSON.stringify(chunk)}\r\n\r\n`);
+        // A held stream stays open until the client goes away, like an answer still being generated.
+        if (holdOpen) req.socket.once('close', () => res.end());
+        else res.end();
+        return;
+      }
       res.writeHead(next ? 200 : 500, { 'content-type': 'application/json' });
       res.end(JSON.stringify(next ?? { error: { code: 500, message: 'fixture queue is empty', status: 'INTERNAL' } }));
     });
@@ -124,4 +134,72 @@ it('records a failed HTTP call inside automatic function calling as not billed, 
   const tool: CallableTool = { tool: async () => ({ functionDeclarations: [{ name: 'noop' }] }), callTool: async () => [] };
   await expect(client('fx-afc-fail').models.generateContent({ model: 'gemini-2.5-flash', contents: 'x', config: { tools: [tool] } })).rejects.toThrow();
   expect(await rows('fx-afc-fail')).toEqual([expect.objectContaining({ cost_status: 'not_billed', cost_usd: '0.000000000000', total_tokens: 0, metadata: expect.objectContaining({ afc_call: 1, error_kind: expect.any(String) }) })]);
+});
+
+describe('automatic function calling over a stream', () => {
+  // The SDK also streams the function responses it sends back (role user): only the model's text is the answer.
+  const modelText = (chunk: { candidates?: { content?: { role?: string; parts?: { text?: string }[] } }[] }) =>
+    chunk.candidates?.[0]?.content?.role === 'model' ? (chunk.candidates[0].content.parts ?? []).map((part) => part.text ?? '').join('') : '';
+  const getOrder: CallableTool = {
+    tool: async () => ({ functionDeclarations: [{ name: 'get_order', description: 'Looks an order up', parametersJsonSchema: { type: 'object', properties: { id: { type: 'string' } } } }] }),
+    callTool: async (calls) => calls.map((call) => ({ functionResponse: { name: call.name, response: { status: 'shipped' } } })),
+  };
+  const functionCallChunk = {
+    candidates: [{ content: { parts: [{ functionCall: { name: 'get_order', args: { id: '48213' } } }], role: 'model' }, finishReason: 'STOP', index: 0 }],
+    usageMetadata: { promptTokenCount: 60, candidatesTokenCount: 15, totalTokenCount: 75 },
+    modelVersion: 'gemini-2.5-flash',
+  };
+  const answerChunks = [
+    { candidates: [{ content: { parts: [{ text: 'Order 48213 ' }], role: 'model' }, index: 0 }], usageMetadata: { promptTokenCount: 95, candidatesTokenCount: 4, totalTokenCount: 99 }, modelVersion: 'gemini-2.5-flash' },
+    { candidates: [text('has shipped.')], usageMetadata: { promptTokenCount: 95, candidatesTokenCount: 30, totalTokenCount: 125 }, modelVersion: 'gemini-2.5-flash' },
+  ];
+
+  it('records one row per HTTP stream, each at its own cost, keeping the latest usage of each', async () => {
+    queue.push([functionCallChunk], answerChunks);
+    const stream = await client('fx-afc-stream').models.generateContentStream({ model: 'gemini-2.5-flash', contents: 'Where is order 48213?', config: { tools: [getOrder] } });
+    let answer = '';
+    for await (const chunk of stream) answer += modelText(chunk);
+    expect(answer).toBe('Order 48213 has shipped.');
+    expect(requests).toHaveLength(2);
+    const recorded = await rows('fx-afc-stream');
+    // Cumulative usage per stream, never summed: 60 x $0.30 + 15 x $2.50, then 95 x $0.30 + 30 x $2.50, per 1M tokens
+    expect(recorded.map((r) => [r.metadata.afc_call, r.total_tokens, r.cost_usd, r.metadata.stream_status])).toEqual([
+      [1, 75, '0.000055500000', 'completed'],
+      [2, 125, '0.000103500000', 'completed'],
+    ]);
+    expect(new Set(recorded.map((r) => r.metadata.request_id)).size).toBe(1);
+  });
+
+  it('records a chat stream the same way', async () => {
+    queue.push([functionCallChunk], answerChunks);
+    const chat = client('fx-afc-chat-stream').chats.create({ model: 'gemini-2.5-flash', config: { tools: [getOrder] } });
+    const stream = await chat.sendMessageStream({ message: 'Where is order 48213?' });
+    for await (const _chunk of stream) void _chunk;
+    expect((await rows('fx-afc-chat-stream')).map((r) => [r.metadata.afc_call, r.total_tokens, r.metadata.operation])).toEqual([
+      [1, 75, 'sendMessageStream'],
+      [2, 125, 'sendMessageStream'],
+    ]);
+  });
+
+  it('records a second HTTP call that fails as not billed, after the first one priced', async () => {
+    queue.push([functionCallChunk]); // the second request finds the queue empty: HTTP 500
+    const stream = await client('fx-afc-stream-fail').models.generateContentStream({ model: 'gemini-2.5-flash', contents: 'Where is order 48213?', config: { tools: [getOrder] } });
+    await expect((async () => { for await (const _chunk of stream) void _chunk; })()).rejects.toThrow();
+    const recorded = await rows('fx-afc-stream-fail');
+    expect(recorded.map((r) => [r.metadata.afc_call, r.cost_status, r.total_tokens])).toEqual([
+      [1, 'priced', 75],
+      [2, 'not_billed', 0],
+    ]);
+  });
+
+  it('records the HTTP stream its consumer gave up as abandoned, with the usage read so far', async () => {
+    queue.push([functionCallChunk], { chunks: [answerChunks[0]], holdOpen: true });
+    const stream = await client('fx-afc-stream-abandon').models.generateContentStream({ model: 'gemini-2.5-flash', contents: 'Where is order 48213?', config: { tools: [getOrder] } });
+    for await (const chunk of stream) if (modelText(chunk).startsWith('Order')) break;
+    const recorded = await rows('fx-afc-stream-abandon');
+    expect(recorded.map((r) => [r.metadata.afc_call, r.total_tokens, r.metadata.stream_status, r.metadata.usage_complete])).toEqual([
+      [1, 75, 'completed', undefined],
+      [2, 99, 'abandoned', false],
+    ]);
+  });
 });
