@@ -15,6 +15,8 @@ export interface SubscriptionAttributes extends Model<InferAttributes<Subscripti
   periodStart: Date;
   periodEnd: Date;
   canceledAt: CreationOptional<Date | null>;
+  /** The quota budget's mode for this subscription: enforce, warn or off; null follows AI_USAGE_QUOTA_MODE. */
+  quotaMode: CreationOptional<'enforce' | 'warn' | 'off' | null>;
   createdAt: CreationOptional<Date>;
   updatedAt: CreationOptional<Date>;
 }
@@ -34,6 +36,7 @@ export function defineSubscription(sequelize: Sequelize, userIdType: DataType = 
       periodStart: { type: DataTypes.DATE, allowNull: false },
       periodEnd: { type: DataTypes.DATE, allowNull: false },
       canceledAt: { type: DataTypes.DATE, allowNull: true },
+      quotaMode: { type: DataTypes.TEXT, allowNull: true, validate: { isIn: [['enforce', 'warn', 'off']] } },
       createdAt: DataTypes.DATE,
       updatedAt: DataTypes.DATE,
     },
