@@ -79,7 +79,7 @@ export async function seedDemo(app: App, env: NodeJS.ProcessEnv = process.env): 
   let next = 0;
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
-      while (next < events.length) await app.tracker.track(events[next++]!);
+      while (next < events.length) await app.tracker.track(events[next++]!, { maxEventAgeMs: (DAYS + 1) * 86_400_000 });
     }),
   );
 

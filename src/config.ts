@@ -46,6 +46,8 @@ export interface AppConfig {
     /** AI_USAGE_SPOOL_WRITE_TIMEOUT_MS (default 5000): how long trackSafe waits for the database before spooling. */
     writeTimeoutMs: number;
   };
+  /** AI_USAGE_MAX_EVENT_AGE_DAYS (default 7), in ms: the tracker refuses events whose createdAt is older. */
+  maxEventAgeMs: number;
   /** IANA zone of every day, date and time the panel shows, filters and exports (AI_USAGE_PANEL_TIME_ZONE, default UTC). */
   panelTimeZone: string;
   /** Trusted proxies and origins, upload directory, login throttling. */
@@ -91,6 +93,12 @@ function timeZone(env: NodeJS.ProcessEnv): string {
   return raw;
 }
 
+function maxEventAgeDays(env: NodeJS.ProcessEnv): number {
+  const days = integer(env, 'AI_USAGE_MAX_EVENT_AGE_DAYS', 7);
+  if (days < 1 || days > 36_500) throw new ConfigError(`AI_USAGE_MAX_EVENT_AGE_DAYS must be from 1 to 36500 days, got "${env.AI_USAGE_MAX_EVENT_AGE_DAYS}"`);
+  return days;
+}
+
 /** Reads and checks the configuration; a missing or weak SESSION_SECRET outside development and test is a startup error. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const production = env.NODE_ENV === 'production';
@@ -116,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxAttempts: Math.max(1, integer(env, 'AI_USAGE_SPOOL_MAX_ATTEMPTS', 5)),
       writeTimeoutMs: Math.max(1, integer(env, 'AI_USAGE_SPOOL_WRITE_TIMEOUT_MS', 5000)),
     },
+    maxEventAgeMs: maxEventAgeDays(env) * 86_400_000,
     panelTimeZone: timeZone(env),
     security: loadSecurityConfig(env),
   };

@@ -20,6 +20,25 @@ export class InvalidEventError extends TrackingError {
   }
 }
 
+/**
+ * createdAt lies before the tracker's window (maxEventAgeMs, default 7 days): a late or forged event
+ * must not debit a period that is already closed. Still an INVALID_EVENT on the field createdAt.
+ */
+export class EventTooOldError extends InvalidEventError {
+  constructor(
+    readonly createdAt: Date,
+    readonly maxEventAgeMs: number,
+  ) {
+    super('createdAt', `${createdAt.toISOString()} is older than the ${describeAge(maxEventAgeMs)} window the tracker accepts`);
+  }
+}
+
+function describeAge(ms: number): string {
+  const days = ms / 86_400_000;
+  if (Number.isInteger(days)) return `${days}-day`;
+  return `${Math.round(ms / 1000)}-second`;
+}
+
 export class UnknownSectionError extends TrackingError {
   constructor(readonly section: string) {
     super('UNKNOWN_SECTION', `section "${section}" is not registered`);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { InvalidEventError } from './errors.js';
+import { EventTooOldError, InvalidEventError } from './errors.js';
 import { normalizeModelName } from './pricing.js';
 import { SERVICE_TIERS, type ServiceTier, type UsageDetails } from './prices/types.js';
 import type { SectionRegistry } from './sections.js';
@@ -75,7 +75,12 @@ export const MAX_RESPONSE_TIME_MS = 3_600_000;
 export const MAX_METADATA_BYTES = 16 * 1024;
 export const MAX_ERROR_MESSAGE_CHARS = 16 * 1024;
 const MAX_MODEL_NAME_CHARS = 200;
-const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+/** How far ahead of this process's clock a createdAt may be (the caller's clock may run a little fast). */
+export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+/** Default oldest createdAt a tracker accepts: 7 days (TrackerOptions.maxEventAgeMs). */
+export const DEFAULT_MAX_EVENT_AGE_MS = 7 * 86_400_000;
+/** Largest window a tracker may be given: 100 years, so every accepted date is one PostgreSQL can store. */
+export const MAX_EVENT_AGE_LIMIT_MS = 100 * 365 * 86_400_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NUL = '\u0000';
 
@@ -133,11 +138,20 @@ function metadataJson(metadata: unknown): string {
   return json;
 }
 
-function createdAt(value: unknown, now: Date): Date {
+/** Throws unless `value` is a whole number of milliseconds between 1 and MAX_EVENT_AGE_LIMIT_MS. */
+export function checkMaxEventAge(value: unknown, name = 'maxEventAgeMs'): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0 || value > MAX_EVENT_AGE_LIMIT_MS) {
+    throw new TypeError(`${name} must be a whole number of milliseconds from 1 to ${MAX_EVENT_AGE_LIMIT_MS} (100 years), got ${String(value)}`);
+  }
+  return value;
+}
+
+function createdAt(value: unknown, now: Date, maxEventAgeMs: number): Date {
   if (value === undefined || value === null) return now;
   const date = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : undefined;
   if (!date || Number.isNaN(date.getTime())) throw new InvalidEventError('createdAt', `is not a valid date: ${String(value)}`);
-  if (date.getTime() > now.getTime() + MAX_CLOCK_SKEW_MS) throw new InvalidEventError('createdAt', `${date.toISOString()} is in the future`);
+  if (date.getTime() > now.getTime() + MAX_CLOCK_SKEW_MS) throw new InvalidEventError('createdAt', `${date.toISOString()} is in the future (more than ${MAX_CLOCK_SKEW_MS / 60_000} minutes ahead)`);
+  if (date.getTime() < now.getTime() - maxEventAgeMs) throw new EventTooOldError(date, maxEventAgeMs);
   return date;
 }
 
@@ -175,8 +189,17 @@ function serviceTier(value: unknown): ServiceTier {
   return value as ServiceTier;
 }
 
-/** Validates a caller's event and decides every column; throws InvalidEventError or UnknownSectionError. */
-export function normalizeEvent(event: UsageEvent, sections: SectionRegistry, now = new Date(), userIdType: UserReference['idType'] = 'integer'): NormalizedEvent {
+/**
+ * Validates a caller's event and decides every column; throws InvalidEventError (EventTooOldError
+ * for a createdAt more than `maxEventAgeMs` before `now`) or UnknownSectionError.
+ */
+export function normalizeEvent(
+  event: UsageEvent,
+  sections: SectionRegistry,
+  now = new Date(),
+  userIdType: UserReference['idType'] = 'integer',
+  maxEventAgeMs = DEFAULT_MAX_EVENT_AGE_MS,
+): NormalizedEvent {
   if (typeof event !== 'object' || event === null) throw new InvalidEventError('event', 'must be an object');
   if (typeof event.section !== 'string') throw new InvalidEventError('section', 'is required');
   const section = sections.get(event.section);
@@ -227,6 +250,6 @@ export function normalizeEvent(event: UsageEvent, sections: SectionRegistry, now
     success: event.success ?? true,
     errorMessage: errorMessage(event.errorMessage),
     metadataJson: metadataJson(event.metadata),
-    createdAt: createdAt(event.createdAt, now),
+    createdAt: createdAt(event.createdAt, now, maxEventAgeMs),
   };
 }

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import type { Sequelize, Transaction } from 'sequelize';
 import { TrackingError, TrackingStorageError, UnknownUserError } from './errors.js';
-import { normalizeEvent, type NormalizedEvent, type UsageEvent } from './event.js';
+import { checkMaxEventAge, DEFAULT_MAX_EVENT_AGE_MS, normalizeEvent, type NormalizedEvent, type UsageEvent } from './event.js';
 import { createPriceCatalog, type PriceCatalog } from './prices/catalog.js';
 import type { CostQuote, CostStatus } from './prices/types.js';
 import { runRecordStatement, type RecordRow } from './record-event-statement.js';
@@ -23,8 +23,14 @@ export interface TrackerOptions {
   /** Where [TRACK_ERROR] and [TRACK_WARNING] lines go; defaults to the console. */
   logger?: TrackerLogger;
   /** Where trackSafe keeps events while the database cannot take them (src/core/spool); without one they fail. */
-  spool?: TrackerSpool;  /** Where user ids point (their type is checked on every event). Defaults to our own users table. */
+  spool?: TrackerSpool;
+  /** Where user ids point (their type is checked on every event). Defaults to our own users table. */
   users?: UserReference;
+  /**
+   * Oldest createdAt accepted, in ms before now: an older event is refused (EventTooOldError) so it
+   * cannot debit a closed period. Default 7 days. Spooled events replay whatever their age.
+   */
+  maxEventAgeMs?: number;
 }
 
 /** A validated event and, once known, its price: what a spooled event replays, unchanged. */
@@ -70,6 +76,8 @@ export type SafeTrackResult = ({ ok: true } & (TrackResult | SpooledResult)) | {
 export interface TrackOptions {
   /** Record inside the caller's transaction, so the event commits or rolls back with its work. */
   transaction?: Transaction;
+  /** A deliberate backfill of older history (a seed, an import): this call's window instead of the tracker's. */
+  maxEventAgeMs?: number;
 }
 
 export interface Tracker {
@@ -141,6 +149,9 @@ export function createTracker(options: TrackerOptions): Tracker {
   const userIdType = (options.users ?? OWN_USERS).idType;
   const prices = options.prices ?? createPriceCatalog(sequelize);
   const logger = options.logger ?? consoleTrackerLogger;
+  const maxEventAgeMs = checkMaxEventAge(options.maxEventAgeMs ?? DEFAULT_MAX_EVENT_AGE_MS);
+  const normalize = (input: UsageEvent, trackOptions: TrackOptions) =>
+    normalizeEvent(input, sections, new Date(), userIdType, trackOptions.maxEventAgeMs === undefined ? maxEventAgeMs : checkMaxEventAge(trackOptions.maxEventAgeMs));
 
   async function write(event: NormalizedEvent, quote: CostQuote, transaction?: Transaction): Promise<RecordRow> {
     for (let attempt = 1; ; attempt++) {
@@ -196,7 +207,7 @@ export function createTracker(options: TrackerOptions): Tracker {
   }
 
   async function track(input: UsageEvent, trackOptions: TrackOptions = {}): Promise<TrackResult> {
-    return record({ event: normalizeEvent(input, sections, new Date(), userIdType), quote: null }, [], trackOptions.transaction);
+    return record({ event: normalize(input, trackOptions), quote: null }, [], trackOptions.transaction);
   }
 
   function failed(caught: unknown, input: UsageEvent): SafeTrackResult {
@@ -213,7 +224,7 @@ export function createTracker(options: TrackerOptions): Tracker {
   async function trackSafe(input: UsageEvent, trackOptions: TrackOptions = {}): Promise<SafeTrackResult> {
     try {
       // Validation comes first: an event refused on its merits is never spooled.
-      const prepared: PreparedEvent = { event: normalizeEvent(input, sections, new Date(), userIdType), quote: null };
+      const prepared: PreparedEvent = { event: normalize(input, trackOptions), quote: null };
       const warnings: string[] = [];
       const store = () => record(prepared, warnings, trackOptions.transaction);
       // Inside a caller's transaction the event must commit or roll back with it: never spooled.
@@ -224,6 +235,7 @@ export function createTracker(options: TrackerOptions): Tracker {
     }
   }
 
+  // Validated (the age window included) when it was spooled: a long outage must not make it too old now.
   const replay = (prepared: PreparedEvent) => record(prepared, []);
 
   return { sections, prices, track, trackSafe, replay };

@@ -65,7 +65,7 @@ export async function createAiUsage(options: AiUsageOptions = {}): Promise<AiUsa
   const core = defineCoreModels(sequelize, users);
   if (config.pricingFile) await upsertPrices(sequelize, config.pricingFile.entries, `AI_USAGE_PRICING_FILE ${config.pricingFile.path}`);
   const spool = new EventSpool({ ...config.spool, databaseUrl: database.url, logger: consoleTrackerLogger });
-  const tracker = createTracker({ sequelize, sections, users, prices: createPriceCatalog(sequelize), spool });
+  const tracker = createTracker({ sequelize, sections, users, prices: createPriceCatalog(sequelize), spool, maxEventAgeMs: config.maxEventAgeMs });
   // Always running: alert evaluation and delivery are pg-boss jobs, besides the plugins'.
   const jobs = await startJobQueue(database.url, (error) => logger.error('[JOBS] pg-boss error', error));
   const geminiEndpoint = options.gemini ?? (await resolveGeminiEndpoint({ apiKey: config.geminiApiKey, baseUrl: config.geminiBaseUrl }));

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createPriceCatalog, createTracker, PriceValidationError, upsertPrices, type Tracker, type UsageEvent } from '../../src/core/index.js';
+import { createPriceCatalog, createTracker, MAX_EVENT_AGE_LIMIT_MS, PriceValidationError, upsertPrices, type Tracker, type UsageEvent } from '../../src/core/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { aggregateMismatches, insertSubscription, insertUser, one } from '../support/fixtures.js';
 
@@ -9,7 +9,7 @@ const quiet = { warn: () => {}, error: () => {} };
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  tracker = createTracker({ sequelize: db.sequelize, logger: quiet });
+  tracker = createTracker({ sequelize: db.sequelize, maxEventAgeMs: MAX_EVENT_AGE_LIMIT_MS, logger: quiet });
 });
 afterAll(() => db.drop());
 
@@ -88,7 +88,7 @@ it('gives a row inserted by plain SQL without a status the one its cost implies'
 
 describe('the price cache', () => {
   it('notices a price added in the table without a restart', async () => {
-    const fresh = createTracker({ sequelize: db.sequelize, logger: quiet, prices: createPriceCatalog(db.sequelize, { refreshMs: 0 }) });
+    const fresh = createTracker({ sequelize: db.sequelize, maxEventAgeMs: MAX_EVENT_AGE_LIMIT_MS, logger: quiet, prices: createPriceCatalog(db.sequelize, { refreshMs: 0 }) });
     expect((await fresh.track(event({ modelName: 'my-tuned-model' }))).costStatus).toBe('unpriced');
     await db.sequelize.query(`INSERT INTO ai_model_prices (model, effective_from, input_per_million, output_per_million, cached_input_per_million)
       VALUES ('my-tuned-model', '2026-01-01', 1, 2, 0)`);
@@ -97,7 +97,7 @@ describe('the price cache', () => {
 
   it('keeps a loaded list for refreshMs, and rereads it at once after invalidate()', async () => {
     const prices = createPriceCatalog(db.sequelize, { refreshMs: 3_600_000 });
-    const cached = createTracker({ sequelize: db.sequelize, logger: quiet, prices });
+    const cached = createTracker({ sequelize: db.sequelize, maxEventAgeMs: MAX_EVENT_AGE_LIMIT_MS, logger: quiet, prices });
     expect((await cached.track(event({ modelName: 'other-tuned-model' }))).costStatus).toBe('unpriced');
     await upsertPrices(db.sequelize, [{ model: 'other-tuned-model', effectiveFrom: '2026-01-01', inputPerMillion: 1, outputPerMillion: 2, cachedInputPerMillion: 0 }], 'test');
     expect((await cached.track(event({ modelName: 'other-tuned-model' }))).costStatus).toBe('unpriced');

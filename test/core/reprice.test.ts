@@ -1,4 +1,4 @@
-import { createPriceCatalog, createTracker, reprice, RepriceOptionError, upsertPrices, type Tracker, type UsageEvent } from '../../src/core/index.js';
+import { createPriceCatalog, createTracker, MAX_EVENT_AGE_LIMIT_MS, reprice, RepriceOptionError, upsertPrices, type Tracker, type UsageEvent } from '../../src/core/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { aggregateMismatches, insertSubscription, insertUser, one } from '../support/fixtures.js';
 
@@ -17,7 +17,7 @@ const totals = () => one<Record<string, string>>(db.sequelize, "SELECT sum(cost_
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  tracker = createTracker({ sequelize: db.sequelize, logger: { warn: () => {}, error: () => {} }, prices: createPriceCatalog(db.sequelize, { refreshMs: 0 }) });
+  tracker = createTracker({ sequelize: db.sequelize, maxEventAgeMs: MAX_EVENT_AGE_LIMIT_MS, logger: { warn: () => {}, error: () => {} }, prices: createPriceCatalog(db.sequelize, { refreshMs: 0 }) });
   userId = await insertUser(db.sequelize);
   subscriptionId = await insertSubscription(db.sequelize, userId, { from: new Date('2026-11-01'), to: new Date('2026-12-01') });
   await tracker.track(event({ userId }));

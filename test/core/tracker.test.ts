@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { jest } from '@jest/globals';
-import { createTracker, InvalidEventError, TrackingStorageError, UnknownSectionError, UnknownUserError, type Tracker, type TrackerLogger, type UsageEvent } from '../../src/core/index.js';
+import { createTracker, EventTooOldError, InvalidEventError, MAX_EVENT_AGE_LIMIT_MS, TrackingStorageError, UnknownSectionError, UnknownUserError, type Tracker, type TrackerLogger, type UsageEvent } from '../../src/core/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { aggregateMismatches, insertSubscription, insertUser, one } from '../support/fixtures.js';
 
@@ -14,7 +14,8 @@ const logger: TrackerLogger = {
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  tracker = createTracker({ sequelize: db.sequelize, logger });
+  // These tests write fixed dates of 2026 (aggregate days, subscription periods): a window wide enough for them.
+  tracker = createTracker({ sequelize: db.sequelize, logger, maxEventAgeMs: MAX_EVENT_AGE_LIMIT_MS });
 });
 afterAll(() => db.drop());
 beforeEach(() => {
@@ -192,6 +193,49 @@ describe('validation', () => {
     const before = await countLogs();
     await expect(tracker.track(base({ userId: 987_654 }))).rejects.toBeInstanceOf(UnknownUserError);
     expect(await countLogs()).toBe(before);
+  });
+});
+
+describe('the createdAt window', () => {
+  const DAY = 86_400_000;
+  const windowed = () => createTracker({ sequelize: db.sequelize, logger });
+
+  it('refuses an event older than 7 days by default with EventTooOldError, writes and debits nothing', async () => {
+    const userId = await insertUser(db.sequelize);
+    await insertSubscription(db.sequelize, userId, { from: new Date(Date.now() - 60 * DAY), to: new Date(Date.now() + DAY) });
+    const before = await countLogs();
+    const stale = new Date(Date.now() - 7 * DAY - 60_000);
+    const promise = windowed().track(base({ userId, createdAt: stale }));
+    await expect(promise).rejects.toBeInstanceOf(EventTooOldError);
+    await expect(promise).rejects.toMatchObject({ code: 'INVALID_EVENT', field: 'createdAt', message: `createdAt: ${stale.toISOString()} is older than the 7-day window the tracker accepts` });
+    expect(await countLogs()).toBe(before);
+    expect((await one<{ tokens_used: string }>(db.sequelize, 'SELECT tokens_used FROM subscriptions WHERE user_id = $1', [userId])).tokens_used).toBe('0');
+    await expect(windowed().track(base({ userId, createdAt: new Date(Date.now() - 6 * DAY) }))).resolves.toMatchObject({ status: 'recorded' });
+  });
+
+  it('takes its window from maxEventAgeMs, and a call may widen it for a deliberate backfill', async () => {
+    const narrow = createTracker({ sequelize: db.sequelize, logger, maxEventAgeMs: 3_600_000 });
+    await expect(narrow.track(base({ createdAt: new Date(Date.now() - 2 * 3_600_000) }))).rejects.toThrow('older than the 3600-second window');
+    await expect(narrow.track(base({ createdAt: new Date(Date.now() - 60_000) }))).resolves.toMatchObject({ status: 'recorded' });
+    await expect(windowed().track(base({ createdAt: new Date(Date.now() - 30 * DAY) }), { maxEventAgeMs: 31 * DAY })).resolves.toMatchObject({ status: 'recorded' });
+    expect(await windowed().trackSafe(base({ createdAt: new Date(Date.now() - 30 * DAY) }))).toMatchObject({ ok: false, error: { code: 'INVALID_EVENT', field: 'createdAt' } });
+  });
+
+  it('allows 5 minutes of clock skew into the future, not more', async () => {
+    await expect(windowed().track(base({ createdAt: new Date(Date.now() + 60_000) }))).resolves.toMatchObject({ status: 'recorded' });
+    await expect(windowed().track(base({ createdAt: new Date(Date.now() + 10 * 60_000) }))).rejects.toThrow(/createdAt: .* is in the future \(more than 5 minutes ahead\)/);
+  });
+
+  it('refuses dates PostgreSQL cannot store as a validation error, never a storage error, whatever the window', async () => {
+    for (const createdAt of [new Date(-8_000_000_000_000_000), new Date(8_000_000_000_000_000), '0000-01-01T00:00:00Z', 'not a date', new Date(Number.NaN)]) {
+      await expect(tracker.track(base({ createdAt }))).rejects.toBeInstanceOf(InvalidEventError);
+    }
+  });
+
+  it('refuses a window that is not a positive whole number of milliseconds up to 100 years', () => {
+    for (const maxEventAgeMs of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, MAX_EVENT_AGE_LIMIT_MS + 1]) {
+      expect(() => createTracker({ sequelize: db.sequelize, logger, maxEventAgeMs })).toThrow('maxEventAgeMs must be a whole number of milliseconds');
+    }
   });
 });
 

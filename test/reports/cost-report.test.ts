@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { QueryTypes } from 'sequelize';
 import { createMailer } from '../../src/alerts/mailer.js';
-import { createTracker } from '../../src/core/index.js';
+import { createTracker, MAX_EVENT_AGE_LIMIT_MS } from '../../src/core/index.js';
 import { costReport } from '../../src/reports/cost-report.js';
 import { reportBuffer } from '../../src/reports/report-file.js';
 import { sendMonthlyReport } from '../../src/reports/monthly-report.js';
@@ -15,7 +15,7 @@ const november = { from: '2026-11-01', to: '2026-11-30' };
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  const tracker = createTracker({ sequelize: db.sequelize, logger: { warn: () => undefined, error: () => undefined } });
+  const tracker = createTracker({ sequelize: db.sequelize, maxEventAgeMs: MAX_EVENT_AGE_LIMIT_MS, logger: { warn: () => undefined, error: () => undefined } });
   const users = [await insertUser(db.sequelize), await insertUser(db.sequelize), await insertUser(db.sequelize), null];
   const sections = ['chat', 'knowledge_qa', 'prompt_generation'];
   const models = ['gemini-2.5-flash', 'gemini-2.5-pro', 'gemini-unpriced-model'];

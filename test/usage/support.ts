@@ -57,7 +57,7 @@ async function seedUsage(app: App, alice: UsageCustomer, bob: UsageCustomer): Pr
   const warn = jest.spyOn(console, 'warn').mockImplementation(() => {});
   try {
     await Promise.all(Array.from({ length: 4 }, async (_, worker) => {
-      for (let i = worker; i < events.length; i += 4) await app.tracker.track(events[i]!);
+      for (let i = worker; i < events.length; i += 4) await app.tracker.track(events[i]!, { maxEventAgeMs: 71 * DAY }); // a backfill of 70 days
     }));
   } finally {
     warn.mockRestore();

@@ -43,6 +43,8 @@ export async function seedLedger(app: App, now = new Date()): Promise<LedgerFixt
     `INSERT INTO subscriptions (user_id, plan, token_quota, period_start, period_end) VALUES ($1, 'pro', 20000, $2, $3)`,
     { bind: [alice, new Date(now.getTime() - 60 * DAY), new Date(now.getTime() + 30 * DAY)] },
   );
+  // Weeks of history: older than the tracker's default 7-day window, so a deliberate backfill.
+  const HISTORY = { maxEventAgeMs: 60 * DAY };
   const plan: [string, string, number][] = [
     ['chat', 'gemini-2.5-flash', 0],
     ['chat', 'gemini-2.5-flash', 1],
@@ -66,7 +68,7 @@ export async function seedLedger(app: App, now = new Date()): Promise<LedgerFixt
       errorMessage: i % 6 === 5 ? `[503 Service Unavailable] overloaded, attempt ${i}` : null,
       metadata: { attempt: i, conversation_id: `conv-${i % 4}` },
       createdAt: new Date(now.getTime() - daysAgo * DAY - i * 60_000),
-    });
+    }, HISTORY);
   }
   await app.tracker.track({ userId: null, section: 'rag_pipeline', modelName: 'gemini-2.5-flash', promptTokens: 10, responseTimeMs: 100, createdAt: new Date(now.getTime() - 2 * DAY) });
   const xss = await app.tracker.track({

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Sequelize } from 'sequelize';
-import { createSequelize, createTracker, TrackingStorageError, type Tracker } from '../../../src/core/index.js';
+import { createSequelize, createTracker, EventTooOldError, TrackingStorageError, type Tracker } from '../../../src/core/index.js';
 import { EventSpool, spoolHealthReport, startSpoolDrainer, type SpoolDrainer } from '../../../src/core/spool/index.js';
 import { PROJECT_ROOT } from '../../../src/runtime/config.js';
 import { createTestDatabase, type TestDatabase } from '../../support/database.js';
@@ -35,9 +35,10 @@ function spooledTracker(writeTo: Sequelize, options: { maxBytes?: number; writeT
 }
 
 /** A drainer into the real test database that only runs when the test calls it. */
-function drainerFor(spool: EventSpool, options: { maxAttempts?: number } = {}): SpoolDrainer {
-  const tracker = createTracker({ sequelize: db.sequelize, logger: recordingLogger() });
-  const drainer = startSpoolDrainer({ spool, tracker, sequelize: db.sequelize, logger: recordingLogger(), background: false, ...options });
+function drainerFor(spool: EventSpool, options: { maxAttempts?: number; maxEventAgeMs?: number } = {}): SpoolDrainer {
+  const { maxEventAgeMs, ...drainerOptions } = options;
+  const tracker = createTracker({ sequelize: db.sequelize, logger: recordingLogger(), maxEventAgeMs });
+  const drainer = startSpoolDrainer({ spool, tracker, sequelize: db.sequelize, logger: recordingLogger(), background: false, ...drainerOptions });
   closers.push(() => drainer.stop());
   return drainer;
 }
@@ -110,6 +111,19 @@ describe('trackSafe while the database is down', () => {
 });
 
 describe('draining', () => {
+  it('replays an event older than the age window by now: it was checked when spooled (a long outage loses nothing)', async () => {
+    const { spool, tracker } = spooledTracker(await deadDatabase());
+    const event = sampleEvent({ id: randomUUID(), createdAt: new Date(Date.now() - 6 * 86_400_000) });
+    expect(await tracker.trackSafe(event)).toMatchObject({ ok: true, status: 'spooled' });
+    // Replayed by a process whose window (one hour) this 6-day-old event is far outside: what a week-long outage looks like.
+    const late = createTracker({ sequelize: db.sequelize, logger: recordingLogger(), maxEventAgeMs: 3_600_000 });
+    await expect(late.track(event)).rejects.toBeInstanceOf(EventTooOldError);
+    const drainer = drainerFor(spool, { maxEventAgeMs: 3_600_000 });
+    expect(await drainer.flush(60_000)).toBe(true);
+    expect(await logCount([event.id!])).toBe(1);
+    expect(spool.health()).toMatchObject({ depth: 0, deadLetters: 0 });
+  });
+
   it('replays oldest first with the same id and createdAt, deletes after commit, and a second replay changes nothing', async () => {
     const userId = await insertUser(db.sequelize);
     await insertSubscription(db.sequelize, userId);
