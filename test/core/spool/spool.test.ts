@@ -121,7 +121,7 @@ describe('draining', () => {
     const drainer = drainerFor(spool, { maxEventAgeMs: 3_600_000 });
     expect(await drainer.flush(60_000)).toBe(true);
     expect(await logCount([event.id!])).toBe(1);
-    expect(spool.health()).toMatchObject({ depth: 0, deadLetters: 0 });
+    expect(spool.health()).toMatchObject({ depth: 0, unpublishedDeadLetters: 0 });
   });
 
   it('replays oldest first with the same id and createdAt, deletes after commit, and a second replay changes nothing', async () => {
