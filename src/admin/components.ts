@@ -34,6 +34,8 @@ export function registerAdminComponents(loader: ComponentLoader) {
     // Page titles that name the resource or record, and an empty filtered list that offers to clear the filter.
     ActionHeader: loader.override('ActionHeader', file('action-header')),
     NoRecords: loader.override('NoRecords', file('no-records')),
+    // Every list: the date hierarchy above it (resources with a dateHierarchy action), a remembered page size under it.
+    PagedList: loader.override('DefaultListAction', file('paged-list')),
     // Global styles (tables that fit, the log as cards on phones) and drawers that close.
     TopBar: loader.override('TopBar', file('panel-chrome')),
   };

@@ -172,6 +172,12 @@ export class SafeSequelizeResource extends Resource {
     return { [Op.and]: conditions };
   }
 
+  /** The WHERE of an AdminJS filter as Sequelize options, or null when a value cannot match (for queries of a feature: counts, exports). */
+  whereOf(filter: Filter | undefined): WhereOptions | null {
+    const where = this.where(filter);
+    return where === NOTHING ? null : where;
+  }
+
   override async count(filter: Filter): Promise<number> {
     const where = this.where(filter);
     return where === NOTHING ? 0 : this.model.count({ where });

@@ -24,6 +24,16 @@ const SUMMED = ['prompt_tokens', 'completion_tokens', 'thoughts_tokens', 'cached
 const isUtcMidnight = (date: Date) => date.getTime() % 86_400_000 === 0;
 const utcDay = (date: Date) => date.toISOString().slice(0, 10);
 
+/** Conditions on ai_usage_tracking's key (user, section, model) for the same filters of the log. */
+export function aggregateKeyConditions(f: LogListParams['filters'], binds: SqlBinds): string[] {
+  const where: string[] = [];
+  if (f.section !== undefined) where.push(`section = ${binds.add(f.section)}`);
+  if (f.modelName !== undefined) where.push(`model_name = ${binds.add(f.modelName)}`);
+  if (f.userId === null) where.push('user_id IS NULL');
+  else if (f.userId !== undefined) where.push(`user_id = ${binds.add(f.userId)}`);
+  return where;
+}
+
 /** The sums read from the logs themselves: always possible, a scan of the matching rows. */
 export function logsSource(query: Pick<LogQuery, 'whereSql' | 'bind'>): FiguresSource {
   return { table: 'ai_usage_logs', grouped: `SELECT section, model_name, ${LOG_SUMS} FROM ai_usage_logs ${query.whereSql} GROUP BY section, model_name`, bind: query.bind };
@@ -42,11 +52,7 @@ export function aggregateSource(params: LogListParams): FiguresSource | undefine
   if (params.search?.trim() || f.success !== undefined || f.id !== undefined || f.createdTo !== undefined) return undefined;
   if (Object.values(f).some((value) => value === INVALID)) return undefined;
   const binds = new SqlBinds();
-  const where: string[] = [];
-  if (f.section !== undefined) where.push(`section = ${binds.add(f.section)}`);
-  if (f.modelName !== undefined) where.push(`model_name = ${binds.add(f.modelName)}`);
-  if (f.userId === null) where.push('user_id IS NULL');
-  else if (f.userId !== undefined) where.push(`user_id = ${binds.add(f.userId)}`);
+  const where = aggregateKeyConditions(f, binds);
   if (f.createdFrom instanceof Date) {
     if (!isUtcMidnight(f.createdFrom)) return undefined;
     where.push(`date >= ${binds.add(utcDay(f.createdFrom))}::date`);

@@ -11,12 +11,13 @@ export function drawerExit(pathname: string): string | undefined {
 
 /**
  * Layout rules AdminJS's own styles lack: list tables that fit a 1440 px screen (tighter cells,
- * token breakdowns that wrap), and below 768 px the AI usage log as cards with its essentials.
+ * token breakdowns that wrap), statistics breakdowns as wide as their columns (they stack when two do not fit), and below 768 px the AI usage log as cards with its essentials.
  */
 const STYLES = `
 table[data-css$="-table"] > thead > tr > th, table[data-css$="-table"] > tbody > tr > td { padding: 10px 8px; }
 table[data-css$="-table"] > tbody > tr > td[data-property-name] { max-width: 240px; }
 [data-testid=tokens-cell] small { white-space: normal !important; display: block; max-width: 150px; }
+@media (min-width: 768px) { [data-testid=stats-breakdown] { min-width: max-content !important; } }
 #drawerPortal { max-width: 100vw; }
 #drawerPortal section { max-width: 100%; }
 .ai-usage-drawer-close { position: absolute; top: 12px; right: 12px; z-index: 100000; width: 32px; height: 32px; border-radius: 16px; border: 1px solid #c0c0ca; background: #fff; cursor: pointer; font-size: 18px; line-height: 28px; }

@@ -20,7 +20,15 @@ const TokensCell: React.FC<BasePropertyProps> = ({ property, record, where }) =>
     <ShowField property={property} where={where}>
       <span data-testid="tokens-cell" style={{ display: 'inline-flex', flexDirection: 'column', lineHeight: '16px' }}>
         <strong>{formatInt(params[property.path])}</strong>
-        <small style={{ color: '#6b7280', whiteSpace: 'nowrap' }}>{details.join(' · ')}</small>
+        {/* A narrow column wraps between the parts, never inside one ("in" and its number stay together). */}
+        <small style={{ color: '#6b7280', whiteSpace: 'nowrap' }}>
+          {details.map((detail, i) => (
+            <React.Fragment key={detail}>
+              {i ? ' · ' : null}
+              <span style={{ whiteSpace: 'nowrap' }}>{detail}</span>
+            </React.Fragment>
+          ))}
+        </small>
       </span>
     </ShowField>
   );

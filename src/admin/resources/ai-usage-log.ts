@@ -3,6 +3,9 @@ import { modelChoicesHandler, statsHandler } from '../ai-usage-log/actions.js';
 import { aiUsageLogExportSource } from '../ai-usage-log/export-source.js';
 import { exportImportFeature } from '../export/index.js';
 import type { LogCountOptions } from '../ai-usage-log/count.js';
+import { dateHierarchyAction } from '../date-hierarchy/action.js';
+import { logDateCounter } from '../date-hierarchy/log-counter.js';
+import { readLogListParams } from '../ai-usage-log/filters.js';
 import { AIUsageLogResource } from '../ai-usage-log/resource.js';
 import { DEFAULT_LOG_SORT } from '../ai-usage-log/query.js';
 import { EXPORT_READS, NO_WRITE_ACTIONS, type AdminContext } from './context.js';
@@ -47,6 +50,7 @@ export function aiUsageLogResource(context: AdminContext, countOptions?: LogCoun
           handler: statsHandler(sequelize, sections, timeZone),
           custom: { readOnly: true },
         },
+        dateHierarchy: dateHierarchyAction({ field: 'createdAt', timeZone, counter: (filter) => logDateCounter(sequelize, readLogListParams(filter, undefined, timeZone), sections.list()) }),
         modelChoices: { actionType: 'resource', isVisible: false, handler: modelChoicesHandler(sequelize), custom: { readOnly: true } },
       },
     },

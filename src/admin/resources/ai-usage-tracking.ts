@@ -1,6 +1,8 @@
 import type { ResourceWithOptions } from 'adminjs';
 import { modelChoicesHandler } from '../ai-usage-log/actions.js';
 import { exportImportFeature } from '../export/index.js';
+import { dateHierarchyAction } from '../date-hierarchy/action.js';
+import { tableDateCounter } from '../date-hierarchy/table-counter.js';
 import { SafeSequelizeResource } from '../safe-resource.js';
 import { EXPORT_READS, NO_WRITE_ACTIONS, type AdminContext } from './context.js';
 import { LEDGER_LABELS, ledgerProperties } from './ledger-properties.js';
@@ -9,8 +11,10 @@ import { LEDGER_LABELS, ledgerProperties } from './ledger-properties.js';
 export function aiUsageTrackingResource(context: AdminContext): ResourceWithOptions {
   const { core, sequelize, componentLoader } = context;
   const shared = ledgerProperties(context);
+  const timeZone = context.config.panelTimeZone;
+  const resource = new SafeSequelizeResource(core.AIUsageTracking, { exact: ['section', 'modelName'], readOnly: true, timeZone });
   return {
-    resource: new SafeSequelizeResource(core.AIUsageTracking, { exact: ['section', 'modelName'], readOnly: true, timeZone: context.config.panelTimeZone }),
+    resource,
     features: [exportImportFeature({ componentLoader, import: false })],
     options: {
       id: 'ai_usage_tracking',
@@ -31,6 +35,7 @@ export function aiUsageTrackingResource(context: AdminContext): ResourceWithOpti
       actions: {
         ...NO_WRITE_ACTIONS,
         ...EXPORT_READS,
+        dateHierarchy: dateHierarchyAction({ field: 'date', timeZone, counter: (filter) => tableDateCounter(core.AIUsageTracking, 'date', resource.whereOf(filter)) }),
         modelChoices: { actionType: 'resource', isVisible: false, handler: modelChoicesHandler(sequelize), custom: { readOnly: true } },
       },
     },
