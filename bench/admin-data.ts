@@ -1,3 +1,4 @@
+import { maintainLogPartitions } from '../src/core/partitions/index.js';
 import type { Sequelize } from 'sequelize';
 import { DEFAULT_SECTIONS } from '../src/core/sections.js';
 
@@ -44,6 +45,8 @@ export async function generateAdminBenchData(sequelize: Sequelize, options: Part
     `INSERT INTO subscriptions (user_id, plan, token_quota, tokens_used, period_start, period_end)
      SELECT id, 'pro', 50000000, (id * 7919) % 60000000, now() - interval '15 days', now() + interval '15 days' FROM users`,
   );
+  // Partitions for every month of the data first, so the rows go to their month, not the default partition.
+  await maintainLogPartitions(sequelize, { from: new Date(Date.now() - (data.days + 1) * 86_400_000) });
   await sequelize.query('SELECT setseed(0.42)');
   await sequelize.query(
     `INSERT INTO ai_usage_logs (id, user_id, section, model_name, prompt_tokens, completion_tokens, thoughts_tokens,

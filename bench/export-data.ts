@@ -1,3 +1,4 @@
+import { maintainLogPartitions } from '../src/core/partitions/index.js';
 import type { Sequelize } from 'sequelize';
 
 /**
@@ -7,6 +8,8 @@ import type { Sequelize } from 'sequelize';
  * database, so two databases of different sizes hold the same data up to the smaller count.
  */
 export async function seedExportBenchLogs(sequelize: Sequelize, count: number): Promise<void> {
+  // Partitions for every month of the data first, so the rows go to their month, not the default partition.
+  await maintainLogPartitions(sequelize, { from: new Date(Date.parse('2026-11-24T00:00:00Z') - count * 1000) });
   await sequelize.query(`INSERT INTO users (email, username) SELECT 'bench' || g || '@example.com', 'bench' || g FROM generate_series(1, 50) g`);
   await sequelize.query(
     `INSERT INTO ai_usage_logs (id, user_id, section, model_name, prompt_tokens, completion_tokens, thoughts_tokens, cached_tokens,

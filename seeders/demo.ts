@@ -1,3 +1,4 @@
+import { maintainLogPartitions } from '../src/core/partitions/index.js';
 import type { App } from '../src/app.js';
 import { hashPassword } from '../src/admin/authenticate.js';
 import { issueApiToken } from '../src/core/api-tokens.js';
@@ -62,6 +63,8 @@ export async function seedDemo(app: App, env: NodeJS.ProcessEnv = process.env): 
   const demoApiToken = await issueApiToken(ApiToken, demo.id, 'demo');
 
   const now = new Date();
+  // The months of the demo's past usage get their partitions first (not the default partition).
+  await maintainLogPartitions(app.sequelize, { from: new Date(now.getTime() - (DAYS + 1) * 86_400_000), monthsAhead: app.config.partitions.monthsAhead });
   const customerIds = [demo.id];
   for (const [name, username] of CUSTOMERS) {
     const user = await User.create({ email: `${username}@example.com`, username, name, role: 'user' });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { PROJECT_ROOT } from './runtime/config.js';
 import { loadAlertsConfig, type AlertsConfig } from './alerts/config.js';
 import { DEFAULT_PANEL_TIME_ZONE, isTimeZone } from './admin/time/time-zone.js';
+import { loadPartitionsConfig, type PartitionsConfig } from './core/partitions/config.js';
 import { loadSecurityConfig, sessionSecretFrom, type SecurityConfig } from './security-config.js';
 
 /** Application settings, read once from the environment (see README, Configuration). */
@@ -48,6 +49,8 @@ export interface AppConfig {
   };
   /** AI_USAGE_MAX_EVENT_AGE_DAYS (default 7), in ms: the tracker refuses events whose createdAt is older. */
   maxEventAgeMs: number;
+  /** Monthly log partitions kept ahead and retention (see README, Operations). */
+  partitions: PartitionsConfig;
   /** IANA zone of every day, date and time the panel shows, filters and exports (AI_USAGE_PANEL_TIME_ZONE, default UTC). */
   panelTimeZone: string;
   /** Trusted proxies and origins, upload directory, login throttling. */
@@ -125,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       writeTimeoutMs: Math.max(1, integer(env, 'AI_USAGE_SPOOL_WRITE_TIMEOUT_MS', 5000)),
     },
     maxEventAgeMs: maxEventAgeDays(env) * 86_400_000,
+    partitions: loadPartitionsConfig(env),
     panelTimeZone: timeZone(env),
     security: loadSecurityConfig(env),
   };

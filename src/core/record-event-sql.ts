@@ -6,10 +6,11 @@
  */
 
 /**
- * Conflict target of the idempotent insert. When ai_usage_logs is partitioned by month this becomes
- * `(id, created_at)`; a replay carries the same created_at, so idempotency holds.
+ * Conflict target of the idempotent insert: ai_usage_logs is partitioned by month on created_at, and
+ * a partitioned table's unique keys must contain the partition column. A replay carries the same
+ * created_at as the first attempt, so the pair identifies the event as the id alone did.
  */
-const LOG_CONFLICT_TARGET = '(id)';
+const LOG_CONFLICT_TARGET = '(id, created_at)';
 const AGGREGATE_CONFLICT_TARGET = '(user_id, date, section, model_name)';
 
 /** The id of the subscription a log row (`row`, with user_id and created_at) debits: the one active at created_at. */
@@ -25,7 +26,7 @@ export function activeSubscriptionSql(row: string): string {
 }
 
 /** Each aggregate column and what one log row adds to it: aggregate == sum(logs) for every one. */
-const SUMMED: readonly (readonly [column: string, fromLog: string])[] = [
+export const SUMMED: readonly (readonly [column: string, fromLog: string])[] = [
   ['request_count', '1'],
   ['success_count', 'success::int'],
   ['failure_count', '(NOT success)::int'],

@@ -51,7 +51,7 @@ export interface TrackerSpool {
 }
 
 export interface TrackResult {
-  /** `duplicate`: an event with this id was already recorded, and nothing changed. */
+  /** `duplicate`: an event with this id and createdAt was already recorded, and nothing changed. */
   status: 'recorded' | 'duplicate';
   id: string;
   /** null exactly when costStatus is `unpriced`. */

@@ -16,6 +16,8 @@ import { startJobQueue } from '../jobs/job-queue.js';
 import { startAlerts } from '../alerts/alert-jobs.js';
 import { createMailer } from '../alerts/mailer.js';
 import { scheduleMonthlyReport } from '../reports/monthly-report.js';
+import { partitionsHealth } from '../core/partitions/health.js';
+import { startLogMaintenance } from '../jobs/log-maintenance.js';
 import type { Plugin, PluginContext } from '../plugin.js';
 import { createUsageService } from '../usage/index.js';
 import { createApiRouter } from './api-router.js';
@@ -85,7 +87,17 @@ export async function createAiUsage(options: AiUsageOptions = {}): Promise<AiUsa
   const mailer = createMailer(config.alerts.smtpUrl, config.alerts.mailFrom);
   const alerts = await startAlerts({ sequelize, jobs, mailer, config: config.alerts, logger, knownSections: new Set(sections.list().map((s) => s.id)) });
   await scheduleMonthlyReport(jobs, { sequelize, mailer, config: config.alerts, cron: config.alerts.reportCron });
-  const health = () => spoolHealthReport(spool, drainer, sequelize);
+  await startLogMaintenance(jobs, sequelize, config.partitions, logger);
+  const health = async () => {
+    const report = await spoolHealthReport(spool, drainer, sequelize);
+    const partitions = report.database === 'up'
+      ? await partitionsHealth(sequelize, config.partitions).catch((error: unknown) => {
+        logger.error('[PARTITIONS] could not read the partitions for /health', error);
+        return null;
+      })
+      : null;
+    return { ...report, partitions };
+  };
   const admin = ledgerAdminParts({ resources: pluginResources, componentLoader, core, sequelize, sections, config, health });
   const usage = createUsageService({ sequelize, sections, showCost: config.usageShowCost });
 

@@ -26,7 +26,7 @@ const health = async () => {
 it('reports the spool on /health, and the drainer started at boot replays what it finds', async () => {
   expect(await health()).toEqual({
     status: 200,
-    body: { status: 'ok', database: 'up', spool: expect.objectContaining({ depth: 0, oldestAgeSeconds: null, deadLetters: 0, lastError: null, maxBytes: 512 * 1024 * 1024 }) },
+    body: { status: 'ok', database: 'up', spool: expect.objectContaining({ depth: 0, oldestAgeSeconds: null, deadLetters: 0, lastError: null, maxBytes: 512 * 1024 * 1024 }), partitions: expect.objectContaining({ defaultRows: 0, warning: null }) },
   });
   // What a process killed during an outage leaves behind, found by this one's drainer.
   const id = randomUUID();

@@ -15,6 +15,13 @@ export interface LogCount {
 }
 
 /**
+ * The planner's row estimate of the log, summed over its partitions: autovacuum analyzes each
+ * partition, never the partitioned parent, whose own reltuples stays stale. -1: nothing analyzed yet.
+ */
+export const LOG_ROW_ESTIMATE_SQL = `(SELECT COALESCE(sum(c.reltuples) FILTER (WHERE c.reltuples >= 0), -1)::bigint
+  FROM pg_partition_tree('ai_usage_logs') AS t JOIN pg_class AS c ON c.oid = t.relid WHERE t.isleaf)`;
+
+/**
  * The list's total without counting a million rows per page view: unfiltered, the planner's
  * estimate once the table is large (exact below that); filtered, an exact count that stops at `cap`.
  * The statistics panel always shows the exact figure.
@@ -23,7 +30,7 @@ export async function countLogs(sequelize: Sequelize, query: Pick<LogQuery, 'whe
   const cap = options.cap ?? 10_000;
   if (!query.whereSql) {
     const [estimate] = await sequelize.query<{ n: number }>(
-      `SELECT reltuples::bigint AS n FROM pg_class WHERE oid = 'ai_usage_logs'::regclass`,
+      `SELECT ${LOG_ROW_ESTIMATE_SQL} AS n`,
       { type: QueryTypes.SELECT },
     );
     const n = Number(estimate?.n ?? -1);

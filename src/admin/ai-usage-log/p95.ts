@@ -1,3 +1,4 @@
+import { LOG_ROW_ESTIMATE_SQL } from './count.js';
 import { QueryTypes, type Sequelize } from 'sequelize';
 import type { LogQuery } from './query.js';
 
@@ -35,7 +36,7 @@ export async function responseTimeP95(sequelize: Sequelize, query: Where, option
   // One pass for the common case: up to exactUpTo rows are read once, counted and ranked together.
   const [bounded] = await sequelize.query<{ n: string; p95: number | null; table_rows: number }>(
     `SELECT count(*) AS n, percentile_cont(0.95) WITHIN GROUP (ORDER BY response_time_ms) AS p95,
-            (SELECT reltuples FROM pg_class WHERE oid = 'ai_usage_logs'::regclass) AS table_rows
+            ${LOG_ROW_ESTIMATE_SQL} AS table_rows
      FROM (SELECT response_time_ms FROM ai_usage_logs ${query.whereSql} LIMIT ${exactUpTo + 1}) bounded`,
     { bind: query.bind, type: QueryTypes.SELECT },
   );

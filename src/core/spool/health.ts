@@ -3,6 +3,7 @@ import { transientFailureReason } from './classify.js';
 import type { SpoolDrainer } from './drainer.js';
 import type { EventSpool } from './event-spool.js';
 import { withinTimeout } from './record-or-spool.js';
+import type { PartitionsHealth } from '../partitions/health.js';
 
 export interface HealthReport {
   /** `ok`; `degraded` while the database is down, events are spooled or dead letters wait; `spool_full` when trackSafe refuses events. */
@@ -19,6 +20,8 @@ export interface HealthReport {
     maxBytes: number;
     file: string;
   };
+  /** The log's partitions and retention (added by the ledger; null while the database is down). */
+  partitions?: PartitionsHealth | null;
 }
 
 async function publishedDeadLetters(sequelize: Sequelize, timeoutMs: number): Promise<number | undefined> {
