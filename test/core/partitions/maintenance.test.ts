@@ -8,7 +8,8 @@ let db: TestDatabase;
 let tracker: Tracker;
 beforeAll(async () => {
   db = await createTestDatabase({ poolMax: 4 });
-  tracker = createTracker({ sequelize: db.sequelize, logger: { warn: () => {}, error: () => {} } });
+  // Events years old: a backfill or a spooled replay, which the tracker takes with a wide enough window.
+  tracker = createTracker({ sequelize: db.sequelize, logger: { warn: () => {}, error: () => {} }, maxEventAgeMs: 20 * 365 * 86_400_000 });
 });
 afterAll(() => db.drop());
 
