@@ -1,6 +1,6 @@
 import { build } from 'esbuild';
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PROJECT_ROOT } from '../src/runtime/config.js';
@@ -32,6 +32,10 @@ async function buildServer(): Promise<{ file: string; remove(): Promise<void> }>
     .filter((file) => /\.tsx?$/.test(file) && !file.endsWith('.d.ts'))
     .map((file) => path.join(PROJECT_ROOT, 'src', file));
   await build({ entryPoints: [...sources, SERVER_SOURCE], outdir: dir, outbase: PROJECT_ROOT, platform: 'node', format: 'esm', target: 'node20', jsx: 'transform', logLevel: 'warning' });
+  // CommonJS sources (user-reference.cjs, shared with the migrations) are imported as they are.
+  for (const file of (await readdir(path.join(PROJECT_ROOT, 'src'), { recursive: true })).filter((name) => name.endsWith('.cjs'))) {
+    await copyFile(path.join(PROJECT_ROOT, 'src', file), path.join(dir, 'src', file));
+  }
   return { file: path.join(dir, 'bench', 'export-server.js'), remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
