@@ -50,7 +50,7 @@ export const reportContentType = (format: ReportFormat) => FORMAT_FILES[format].
 
 /** Writes the report through the export machinery's writers (formula injection neutralised, typed XLSX cells). */
 export async function writeReport(report: CostReport, format: ReportFormat, sink: Writable): Promise<void> {
-  const writer = createFormatWriter(format, sink, `Cost by ${report.group}`);
+  const writer = createFormatWriter(format, sink, { sheetName: `Cost by ${report.group}` });
   writer.begin(COLUMNS);
   await writer.writeRows(reportRows(report));
   await writer.end();

@@ -3,6 +3,8 @@ import { parse } from 'csv-parse/sync';
 import { download, ndjsonRecords, seedLogs, startExportTestApp, type ExportTestApp } from './support.js';
 
 const FIELDS = 'id,userId,section,totalTokens,costUsd,success,errorMessage,metadata,createdAt';
+/** The headers of CSV and XLSX: the labels the panel shows for these fields (this resource has no translations but the user's). */
+const LABELS = ['Id', 'User', 'Section', 'Total Tokens', 'Cost Usd', 'Success', 'Error Message', 'Metadata', 'Created At'];
 const QUERY = `filters.success=false&sortBy=createdAt&direction=asc&fields=${FIELDS}`;
 
 interface LogRow {
@@ -31,13 +33,14 @@ describe('export formats parse back to the same records', () => {
   });
   afterAll(() => base.close());
 
-  it('CSV: RFC 4180 with a header of field paths, typed text, formulas neutralised, a telling file name', async () => {
+  it('CSV: RFC 4180 with a header of the panel\'s labels, typed text, formulas neutralised, a telling file name', async () => {
     const { status, headers, body } = await download(base, 'export_logs', QUERY);
     expect(status).toBe(200);
     expect(headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(headers.get('content-disposition')).toMatch(/^attachment; filename="export_logs_success-false_\d{4}-\d{2}-\d{2}\.csv"$/);
-    const rows = parse(body, { bom: true, columns: true }) as Record<string, string>[];
-    expect(Object.keys(rows[0]!)).toEqual(FIELDS.split(','));
+    const labelled = parse(body, { bom: true, columns: true }) as Record<string, string>[];
+    expect(Object.keys(labelled[0]!)).toEqual(LABELS);
+    const rows = parse(body, { bom: true, columns: FIELDS.split(','), from_line: 2 }) as Record<string, string>[];
     expect(rows).toHaveLength(expected.length);
     rows.forEach((row, i) => {
       const want = expected[i]!;
@@ -64,7 +67,7 @@ describe('export formats parse back to the same records', () => {
     const sheet = workbook.worksheets[0]!;
     expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
     expect(sheet.autoFilter).toBeTruthy();
-    expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual(FIELDS.split(','));
+    expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual(LABELS);
     expect(sheet.rowCount).toBe(expected.length + 1);
     expected.forEach((want, i) => {
       const row = sheet.getRow(i + 2).values as unknown[];
@@ -76,10 +79,10 @@ describe('export formats parse back to the same records', () => {
       expect(row[9]).toEqual(new Date(want.created_at));
       if (want.error_message?.startsWith('=')) expect(row[7]).toBe(`'${want.error_message}`);
     });
-    expect(sheet.getCell('I2').numFmt).toBe('yyyy-mm-dd hh:mm:ss');
+    expect(sheet.getCell('I2').numFmt).toBe('yyyy-mm-dd hh:mm:ss "UTC"');
   });
 
-  it('NDJSON and JSON: the exact values with their JSON types, no spreadsheet quoting', async () => {
+  it('NDJSON and JSON: the exact values with their JSON types keyed by field name, no spreadsheet quoting', async () => {
     const ndjson = ndjsonRecords((await download(base, 'export_logs', QUERY.replace('fields=', 'format=ndjson&fields='))).body);
     const json = JSON.parse((await download(base, 'export_logs', QUERY.replace('fields=', 'format=json&fields='))).body.toString('utf8')) as unknown[];
     expect(json).toEqual(ndjson);
@@ -100,7 +103,7 @@ describe('export formats parse back to the same records', () => {
 
   it('an empty result is a valid empty file in every format', async () => {
     const none = 'filters.section=none';
-    expect((await download(base, 'export_logs', `${none}&format=csv&fields=id,section`)).body.toString('utf8')).toBe('\uFEFFid,section\r\n');
+    expect((await download(base, 'export_logs', `${none}&format=csv&fields=id,section`)).body.toString('utf8')).toBe('\uFEFFId,Section\r\n');
     expect((await download(base, 'export_logs', `${none}&format=ndjson`)).body.toString('utf8')).toBe('');
     expect(JSON.parse((await download(base, 'export_logs', `${none}&format=json`)).body.toString('utf8'))).toEqual([]);
     const workbook = new ExcelJS.Workbook();
@@ -117,5 +120,35 @@ describe('export formats parse back to the same records', () => {
     expect(JSON.parse(xlsxOff.body.toString('utf8'))).toEqual({ error: 'format must be one of csv, ndjson' });
     expect((await download(base, 'no_such_resource', '')).status).toBe(404);
     expect((await download(base, 'api_tokens', '')).status).toBe(404);
+  });
+});
+
+describe('exports in the panel time zone (Europe/Berlin)', () => {
+  let base: ExportTestApp;
+  beforeAll(async () => {
+    base = await startExportTestApp({ AI_USAGE_PANEL_TIME_ZONE: 'Europe/Berlin' });
+    await seedLogs(base.db, 30);
+  });
+  afterAll(() => base.close());
+
+  it('writes ISO 8601 times with the zone\'s offset (CSV, NDJSON) and its wall-clock time, named, in XLSX', async () => {
+    const query = 'sortBy=createdAt&direction=asc&fields=id,createdAt';
+    const [record] = parse((await download(base, 'export_logs', `${query}&format=csv`)).body, { bom: true, columns: true }) as Record<string, string>[];
+    // seedLogs: row 1 at 2026-11-01T00:01:00.001Z, which is 01:01 in Berlin (CET, +01:00).
+    expect(record!['Created At']).toBe('2026-11-01T01:01:00.001+01:00');
+    const [first] = ndjsonRecords((await download(base, 'export_logs', `${query}&format=ndjson`)).body);
+    expect(first!.createdAt).toBe('2026-11-01T01:01:00.001+01:00');
+    expect(new Date(first!.createdAt as string).toISOString()).toBe('2026-11-01T00:01:00.001Z');
+
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load((await download(base, 'export_logs', `${query}&format=xlsx`)).body as unknown as ArrayBuffer);
+    const cell = workbook.worksheets[0]!.getCell('B2');
+    expect(cell.value).toEqual(new Date('2026-11-01T01:01:00.001Z'));
+    expect(cell.numFmt).toBe('yyyy-mm-dd hh:mm:ss "Europe/Berlin"');
+  });
+
+  it('the dialog names the zone', async () => {
+    const response = await fetch(`${base.baseUrl}/admin/api/resources/export_logs/actions/export`, { headers: { cookie: base.admin } });
+    expect(((await response.json()) as { exportDialog: { timeZone: string } }).exportDialog.timeZone).toBe('Europe/Berlin');
   });
 });

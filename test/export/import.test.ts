@@ -61,14 +61,42 @@ describe('import: validated, all or nothing, idempotent by id', () => {
     expect(body.importReport).toMatchObject({ rows: 7, created: 0, failed: 6, committed: false, lineUnit: 'line' });
     expect(body.importReport!.errors).toEqual([
       { line: 3, field: 'amount', message: 'amount must not be negative' },
-      { line: 4, field: 'bookedOn', message: 'bookedOn is not a date (use YYYY-MM-DD)' },
+      { line: 4, field: 'bookedOn', message: 'Booked On is not a date (use YYYY-MM-DD)' },
       { line: 5, field: 'label', message: 'label must be 1 to 40 characters' },
-      { line: 6, field: 'label', message: 'LedgerEntry.label cannot be null' },
-      { line: 7, field: 'paid', message: 'paid is not true or false' },
-      { line: 8, field: 'amount', message: 'amount is not a number' },
+      { line: 6, field: 'label', message: 'Label is required' },
+      { line: 7, field: 'paid', message: 'Paid is not true or false' },
+      { line: 8, field: 'amount', message: 'Amount is not a number' },
     ]);
-    expect(body.notice).toMatchObject({ type: 'error' });
+    expect(body.notice).toEqual({ type: 'error', message: 'Nothing imported: 6 of 7 rows are invalid (line 3: amount must not be negative; see the report).' });
     expect(await ledgerRows(base)).toEqual(before);
+  });
+
+  it('counts rows in words: one row, two rows', async () => {
+    const one = await importFile(base, 'ledger_entries', 'one.csv', `${HEADER}
+negative,-1,2026-11-05,true,
+`);
+    expect(one.body.notice!.message).toBe('Nothing imported: 1 of 1 row is invalid (line 2: amount must not be negative).');
+    const two = await importFile(base, 'ledger_entries', 'two.csv', `${HEADER}
+new one,1,2026-11-05,true,
+new two,2,2026-11-05,true,
+`);
+    expect(two.body.notice!.message).toBe('Imported 2 rows: 2 created, 0 updated, 0 unchanged.');
+    const single = await importFile(base, 'ledger_entries', 'single.csv', `${HEADER}
+new three,3,2026-11-05,true,
+`);
+    expect(single.body.notice!.message).toBe('Imported 1 row: 1 created, 0 updated, 0 unchanged.');
+  });
+
+  it('takes the labelled headers of a CSV export as their fields, and refuses two headers for one field', async () => {
+    const exported = await download(base, 'ledger_entries', 'format=csv&fields=id,label,amount,bookedOn,paid,note');
+    const [header] = exported.body.toString('utf8').replace(/^\uFEFF/, '').split('\r\n');
+    expect(header).toBe('Id,Label,Amount,Booked On,Paid,Note');
+    const edited = exported.body.toString('utf8').replace('1200.00', '1250.00');
+    const { body } = await importFile(base, 'ledger_entries', 'labelled.csv', edited);
+    expect(body.importReport).toMatchObject({ rows: 4, updated: 1, unchanged: 3, failed: 0, committed: true });
+    expect((await ledgerRows(base))[0]).toMatchObject({ amount: '1250.00' });
+    const twice = await importFile(base, 'ledger_entries', 'twice.csv', 'id,Amount,amount\n1,3,3\n');
+    expect(twice.body.importError).toBe('columns "Amount" and "amount" are the same field (amount); keep one');
   });
 
   it('rolls back rows already written when the database refuses a later one', async () => {
@@ -96,7 +124,7 @@ describe('import: validated, all or nothing, idempotent by id', () => {
     sheet.addRow([null, 'formula', { formula: '1+1', result: 2 }, new Date('2026-11-08T00:00:00Z'), false]);
     const { body } = await importFile(base, 'ledger_entries', 'fix.xlsx', Buffer.from(await workbook.xlsx.writeBuffer()));
     expect(body.importReport).toMatchObject({ lineUnit: 'row', failed: 1, committed: false });
-    expect(body.importReport!.errors).toEqual([{ line: 3, field: 'amount', message: 'amount is a formula; import plain values' }]);
+    expect(body.importReport!.errors).toEqual([{ line: 3, field: 'amount', message: 'Amount is a formula; import plain values' }]);
   });
 
   it.each([

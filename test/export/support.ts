@@ -17,10 +17,10 @@ export interface ExportTestApp {
 
 const silent = { info: () => {}, error: () => {} };
 
-/** The application with the ledger test plugin on its own database, an admin and a viewer logged in. */
-export async function startExportTestApp(): Promise<ExportTestApp> {
+/** The application with the ledger test plugin on its own database, an admin and a viewer logged in; `env` adds configuration (a panel time zone). */
+export async function startExportTestApp(env: Record<string, string> = {}): Promise<ExportTestApp> {
   const db = await createTestDatabase();
-  const app = await createApp({ databaseUrl: db.url, config: loadConfig({ NODE_ENV: 'test' }), logger: silent, plugins: [ledgerPlugin] });
+  const app = await createApp({ databaseUrl: db.url, config: loadConfig({ NODE_ENV: 'test', ...env }), logger: silent, plugins: [ledgerPlugin] });
   const baseUrl = await listenOnFreePort(app);
   const hash = await hashPassword('export-pass');
   await db.sequelize.query(

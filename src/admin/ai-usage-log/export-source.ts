@@ -1,16 +1,15 @@
 import type { Sequelize } from 'sequelize';
 import type { SectionRegistry } from '../../core/sections.js';
-import type { UserReference } from '../../core/users/user-reference.cjs';
-import { userColumnSql, userReferenceOf } from '../../core/users/user-sql.js';
+import { USER_LOOKUP, userLookupJoinSql, userReferenceOf } from '../../core/users/user-sql.js';
 import type { ExportSelect, ExportSource, ListQuery } from '../export/types.js';
 import { readLogListParams } from './filters.js';
 import { LOG_COLUMNS, prepareLogQuery } from './query.js';
 
-/** Export-only fields: the user's name and email, joined in from the configured users table, next to the log's own columns. */
-const joinedFields = (users: UserReference): Readonly<Record<string, string>> => ({
-  'user.username': userColumnSql(users, 'name', 'ai_usage_logs.user_id'),
-  'user.email': userColumnSql(users, 'email', 'ai_usage_logs.user_id'),
-});
+/** Export-only fields: the user's name and email, from the configured users table joined once (only when asked for). */
+const JOINED_FIELDS: Readonly<Record<string, string>> = {
+  'user.username': `${USER_LOOKUP.alias}.${USER_LOOKUP.name}`,
+  'user.email': `${USER_LOOKUP.alias}.${USER_LOOKUP.email}`,
+};
 
 /**
  * The rows of the AI usage log list, for the export: the same prepareLogQuery the list, its count
@@ -18,7 +17,7 @@ const joinedFields = (users: UserReference): Readonly<Record<string, string>> =>
  * search and sort, in the same order (no LIMIT/OFFSET: every page).
  */
 export function aiUsageLogExportSource(sequelize: Sequelize, sections: SectionRegistry, timeZone: string): ExportSource {
-  const JOINED_FIELDS = joinedFields(userReferenceOf(sequelize));
+  const userJoin = userLookupJoinSql(userReferenceOf(sequelize), 'ai_usage_logs.user_id');
   return {
     async select(query: ListQuery, fields: readonly string[]): Promise<ExportSelect> {
       const columns = fields.map((field) => {
@@ -27,7 +26,8 @@ export function aiUsageLogExportSource(sequelize: Sequelize, sections: SectionRe
         return `${sql} AS "${field.replace(/"/g, '""')}"`;
       });
       const log = await prepareLogQuery(sequelize, readLogListParams(query.filter, query.sort, timeZone), { sections: sections.list() });
-      return { sql: `SELECT ${columns.join(', ')} FROM ai_usage_logs ${log.whereSql} ${log.orderSql}`, bind: log.bind };
+      const join = fields.some((field) => JOINED_FIELDS[field]) ? userJoin : '';
+      return { sql: `SELECT ${columns.join(', ')} FROM ai_usage_logs ${join} ${log.whereSql} ${log.orderSql}`, bind: log.bind };
     },
   };
 }

@@ -2,6 +2,8 @@ import type { ActionContext, ActionRequest, ActionResponse } from 'adminjs';
 import { defaultFields, exportableFields } from './fields.js';
 import { exportFileName } from './file-name.js';
 import { flatQueryOfAction, parseListQuery } from './list-query.js';
+import { exportLabels } from './export-labels.js';
+import { panelTimeZoneOf } from './panel-labels.js';
 import { mayExport, type ExportSettings } from './settings.js';
 import { FORMAT_FILES } from './writers/index.js';
 
@@ -9,7 +11,11 @@ import { FORMAT_FILES } from './writers/index.js';
 export interface ExportDialogData {
   formats: string[];
   fields: string[];
+  /** Each field's header in CSV and XLSX files: the panel's label (NDJSON and JSON keep the field paths). */
+  labels: Record<string, string>;
   defaultFields: string[];
+  /** Times in the file carry this zone's offset (the panel's time zone). */
+  timeZone: string;
   /** Records the list shows with the current filters (all pages). */
   total: number;
   /** The streaming endpoint of this resource; the dialog appends format, fields, exportId and the list's query. */
@@ -38,7 +44,9 @@ export function exportActionHandler(settings: ExportSettings) {
     const data: ExportDialogData = {
       formats: settings.formats,
       fields,
-      defaultFields: defaultFields(resource, settings, fields),
+      labels: await exportLabels(context._admin, resource, settings, fields, context.currentAdmin),
+      defaultFields: defaultFields(resource, settings, fields, listQuery),
+      timeZone: panelTimeZoneOf(context._admin),
       total,
       downloadPath: `${settings.routePath}/${encodeURIComponent(resource.decorate().id())}`,
       progressPath: `${settings.routePath}/progress`,

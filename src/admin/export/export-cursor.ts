@@ -40,11 +40,12 @@ async function cancelBackend(connectionString: string, pid: number): Promise<voi
 }
 
 /**
- * Opens a cursor over `select` on a new connection (timestamps in UTC) and reads its first batch.
+ * Opens a cursor over `select` on a new connection (timestamps with the offset of `timeZone`, the
+ * panel's) and reads its first batch.
  * When `signal` aborts, the running statement is cancelled and the connection closed at once, and
  * the pending or next read rejects with ExportCancelled.
  */
-export async function openExportCursor(connectionString: string, select: ExportSelect, batchSize: number, signal: AbortSignal): Promise<ExportCursor> {
+export async function openExportCursor(connectionString: string, select: ExportSelect, batchSize: number, signal: AbortSignal, timeZone = 'UTC'): Promise<ExportCursor> {
   const client = new pg.Client({ connectionString, application_name: 'adminjs-ai-usage export' });
   let lostConnection: Error | undefined;
   // A connection lost mid-export surfaces as the failed read; without a listener it would crash the process.
@@ -83,7 +84,7 @@ export async function openExportCursor(connectionString: string, select: ExportS
   signal.addEventListener('abort', abortListener, { once: true });
   try {
     await client.connect();
-    await guarded(() => client.query("SET TIME ZONE 'UTC'"));
+    await guarded(() => client.query("SELECT set_config('TimeZone', $1, false)", [timeZone]));
     const cursor = client.query(new Cursor<TextRow>(select.sql, select.bind, { rowMode: 'array', types: TEXT_TYPES }));
     const first = await guarded(() => readBatch(cursor, batchSize));
     return {

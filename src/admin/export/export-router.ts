@@ -6,9 +6,11 @@ import pg from 'pg';
 import { ListParamsError } from '../list-params.js';
 import { ExportRequestError } from './errors.js';
 import { ExportCancelled, openExportCursor } from './export-cursor.js';
+import { exportLabels } from './export-labels.js';
 import { defaultFields, exportableFields, requestedFields } from './fields.js';
 import { attachmentHeader, exportFileName } from './file-name.js';
 import { flatQueryOf, parseListQuery } from './list-query.js';
+import { panelTimeZoneOf } from './panel-labels.js';
 import { ExportProgressRegistry } from './progress-registry.js';
 import { pumpRows } from './pump-rows.js';
 import { mayExport, settingsOf, type ExportSettings } from './settings.js';
@@ -113,13 +115,15 @@ export function createExportRouter(options: ExportRouterOptions): ExportRouter {
       const flatQuery = flatQueryOf(new URL(req.originalUrl, 'http://localhost').searchParams);
       const listQuery = parseListQuery(resource, flatQuery, currentAdmin);
       const exportable = exportableFields(resource, settings);
-      const fields = requestedFields(req.query.fields, exportable, defaultFields(resource, settings, exportable));
+      const fields = requestedFields(req.query.fields, exportable, defaultFields(resource, settings, exportable, listQuery));
       const select = await settings.sourceOf(resource).select(listQuery, fields);
       if (!progress.start({ exportId: id, resourceId, format, rows: 0, state: 'running', waitingForClient: false }, ownerOf(currentAdmin), () => res.destroy())) {
         throw new ExportRequestError(`export ${id} is already running`, 409);
       }
       exportId = id;
-      const cursor = await openExportCursor(databaseUrl, select, settings.batchSize, abort.signal);
+      const timeZone = panelTimeZoneOf(admin);
+      const labels = await exportLabels(admin, resource, settings, fields, currentAdmin);
+      const cursor = await openExportCursor(databaseUrl, select, settings.batchSize, abort.signal, timeZone);
       res.status(200).set({
         'content-type': FORMAT_FILES[format].contentType,
         'content-disposition': attachmentHeader(exportFileName(resourceId, flatQuery, FORMAT_FILES[format].extension)),
@@ -127,7 +131,7 @@ export function createExportRouter(options: ExportRouterOptions): ExportRouter {
         'x-content-type-options': 'nosniff',
         'x-export-id': id,
       });
-      const writer = createFormatWriter(format, res, resourceId);
+      const writer = createFormatWriter(format, res, { sheetName: resourceId, labels, timeZone });
       const rows = await pumpRows(cursor, writer, abort.signal, (report) => progress.update(id, report.rows, report.waitingForClient), () => res.writableNeedDrain);
       progress.finish(id, rows === undefined ? 'cancelled' : 'done');
     } catch (error) {

@@ -3,6 +3,8 @@ import { shownPaths } from '../list-params.js';
 import { ExportRequestError } from './errors.js';
 import { columnAttributes, sequelizeModelOf } from './sequelize-source.js';
 import type { ExportSettings } from './settings.js';
+import type { ListQuery } from './types.js';
+import { USER_FIELDS, userFieldOf } from './user-fields.js';
 
 /** The primary key's field, if the resource has one. */
 function keyOf(resource: BaseResource): string | undefined {
@@ -20,16 +22,23 @@ export function exportableFields(resource: BaseResource, settings: ExportSetting
   const columns = model ? new Set(columnAttributes(model)) : undefined;
   const shown = [...shownPaths(resource)].filter((path) => !columns || columns.has(path));
   const key = keyOf(resource);
-  return key && shown.includes(key) ? [key, ...shown.filter((path) => path !== key)] : shown;
+  const fields = key && shown.includes(key) ? [key, ...shown.filter((path) => path !== key)] : shown;
+  // The user's name and email right after the user id they are looked up by.
+  const userField = userFieldOf(resource, settings);
+  const at = userField ? fields.indexOf(userField) : -1;
+  if (at >= 0) fields.splice(at + 1, 0, ...USER_FIELDS);
+  return fields;
 }
 
 /**
- * The fields ticked by default: the options' list, else the list's columns, always within the
- * exportable ones; with import on, the primary key first, so that a re-import updates in place.
+ * The fields ticked by default: the options' list (or what its function makes of the list's query),
+ * else the list's columns, always within the exportable ones; with import on, the primary key
+ * first, so that a re-import updates in place.
  */
-export function defaultFields(resource: BaseResource, settings: ExportSettings, exportable: readonly string[]): string[] {
+export function defaultFields(resource: BaseResource, settings: ExportSettings, exportable: readonly string[], query: ListQuery): string[] {
   const allowed = new Set(exportable);
-  const wanted = settings.fields ?? resource.decorate().getListProperties().map((property) => property.propertyPath);
+  const listFields = resource.decorate().getListProperties().map((property) => property.propertyPath);
+  const wanted = typeof settings.fields === 'function' ? settings.fields(query, listFields) : (settings.fields ?? listFields);
   const fields = wanted.filter((field) => allowed.has(field));
   const key = keyOf(resource);
   if (settings.import && key && allowed.has(key) && !fields.includes(key)) fields.unshift(key);

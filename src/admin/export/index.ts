@@ -18,6 +18,7 @@ export type { ImportReport, ImportRowError } from './import/import-report.js';
 export {
   EXPORT_FORMATS,
   IMPORT_MODES,
+  type DefaultFields,
   type ExportFormat,
   type ExportImportFeatureOptions,
   type ExportProgress,

@@ -1,11 +1,13 @@
 import type { Action, ActionResponse, BaseResource, CurrentAdmin } from 'adminjs';
 import type { ModelStatic } from 'sequelize';
 import { sequelizeExportSource } from './sequelize-source.js';
+import { userFieldOf } from './user-fields.js';
 import {
   EXPORT_FORMATS,
   IMPORT_MODES,
   type ExportFormat,
   type ExportImportFeatureOptions,
+  type DefaultFields,
   type ExportSource,
   type ImportMode,
 } from './types.js';
@@ -23,7 +25,9 @@ export interface ImportSettings {
 
 /** The feature's options checked and completed with defaults. */
 export interface ExportSettings {
-  fields?: string[];
+  fields?: string[] | DefaultFields;
+  labels: Record<string, string>;
+  userField?: string | false;
   exportableFields?: string[];
   formats: ExportFormat[];
   sourceOf(resource: BaseResource): ExportSource;
@@ -85,16 +89,23 @@ export function resolveSettings(options: ExportImportFeatureOptions): ExportSett
   if (source !== undefined && typeof source !== 'function' && typeof source?.select !== 'function') fail('source must be an ExportSource or a function of the resource returning one');
   const routePath = options.routePath ?? '/admin/export';
   if (!routePath.startsWith('/')) fail('routePath must start with "/"');
-  return {
-    fields: checkFieldList('fields', options.fields),
+  if (options.labels !== undefined && (typeof options.labels !== 'object' || options.labels === null || Object.values(options.labels).some((label) => typeof label !== 'string' || !label))) {
+    fail('labels must map field paths to non-empty headers');
+  }
+  if (options.userField !== undefined && options.userField !== false && (typeof options.userField !== 'string' || !options.userField)) fail('userField must be a field path or false');
+  const settings: ExportSettings = {
+    fields: typeof options.fields === 'function' ? options.fields : checkFieldList('fields', options.fields),
+    labels: options.labels ?? {},
+    userField: options.userField,
     exportableFields: checkFieldList('exportableFields', options.exportableFields),
     formats,
-    sourceOf: (resource) => (typeof source === 'function' ? source(resource) : (source ?? sequelizeExportSource(resource))),
+    sourceOf: (resource) => (typeof source === 'function' ? source(resource) : (source ?? sequelizeExportSource(resource, userFieldOf(resource, settings)))),
     viewerMayExport: options.viewerMayExport ?? true,
     import: resolveImport(options.import),
     batchSize: positiveInteger('batchSize', options.batchSize, DEFAULT_BATCH_SIZE),
     routePath: routePath.replace(/\/$/, ''),
   };
+  return settings;
 }
 
 type Handler = (...args: never[]) => Promise<ActionResponse> | ActionResponse;

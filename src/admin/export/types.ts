@@ -50,11 +50,18 @@ export interface ImportOptions {
   model?: ModelStatic<any>;
 }
 
+/** The fields ticked by default for a list query, given the default ones (the list's columns). */
+export type DefaultFields = (query: ListQuery, listFields: readonly string[]) => string[];
+
 export interface ExportImportFeatureOptions {
   /** The application's ComponentLoader: the feature registers its export and import components on it. */
   componentLoader: ComponentLoader;
-  /** Fields ticked by default in the export dialog; default: the resource's list properties. */
-  fields?: string[];
+  /** Fields ticked by default in the export dialog; default: the resource's list properties. A function gets the list's query and those defaults (e.g. to tick the error message when the list shows failures). */
+  fields?: string[] | DefaultFields;
+  /** Spreadsheet headers (CSV, XLSX) where the panel's label would misdescribe the exported value; default: the panel's labels. */
+  labels?: Record<string, string>;
+  /** Field holding a user id: the export offers the user's name and email (`user.username`, `user.email`), joined from the users table. Default 'userId' when the resource has it; false: none. */
+  userField?: string | false;
   /** Fields offered for export; default: every property visible on the show page that the source can select. */
   exportableFields?: string[];
   /** Formats offered; default all of EXPORT_FORMATS. */

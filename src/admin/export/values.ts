@@ -1,5 +1,5 @@
 /**
- * Export rows arrive as PostgreSQL's own text (no type parsing, see stream-export.ts): exact decimals,
+ * Export rows arrive as PostgreSQL's own text (no type parsing, see export-cursor.ts): exact decimals,
  * exact timestamps, JSON as written. Each writer turns that text into its format's typed value.
  */
 export type ValueKind = 'number' | 'boolean' | 'datetime' | 'timestamp' | 'date' | 'json' | 'string';
@@ -35,15 +35,25 @@ export function kindOfType(dataTypeId: number): ValueKind {
 }
 
 /**
- * `2026-11-24 07:25:00.07+00` (TimeZone UTC) -> `2026-11-24T07:25:00.070Z`: ISO 8601 with at least
- * milliseconds, as JavaScript writes it (microseconds kept when present); infinity stays as it is.
+ * ISO 8601 of PostgreSQL's timestamp text, with at least milliseconds as JavaScript writes them
+ * (microseconds kept): `2026-11-24 07:25:00.07+00` -> `2026-11-24T07:25:00.070Z`, and in the panel's
+ * zone `2026-11-24 08:25:00+01` -> `2026-11-24T08:25:00.000+01:00`. Text without an offset (a
+ * timestamp without time zone) stays without one; infinity stays as it is.
  */
 export function isoDateTime(text: string): string {
   if (text.length < 19 || text.charCodeAt(10) !== 32) return text;
-  const utc = text.endsWith('+00');
-  const body = utc ? text.slice(0, -3) : text;
-  const fraction = body.length > 19 ? body.slice(19).padEnd(4, '0') : '.000';
-  return `${body.slice(0, 10)}T${body.slice(11, 19)}${fraction}${utc ? 'Z' : ''}`;
+  let end = 19;
+  while (end < text.length && text[end] !== '+' && text[end] !== '-') end++;
+  const fraction = end > 19 ? text.slice(19, end).padEnd(4, '0') : '.000';
+  const offset = text.slice(end);
+  const zone = offset === '' ? '' : offset === '+00' ? 'Z' : offset.length === 3 ? `${offset}:00` : offset;
+  return `${text.slice(0, 10)}T${text.slice(11, 19)}${fraction}${zone}`;
+}
+
+/** The wall-clock part of a timestamp text (`2026-11-24T08:25:00.000`), whatever its offset: what a spreadsheet shows. */
+export function wallClock(text: string): string {
+  const iso = isoDateTime(text);
+  return iso.length > 23 && iso.charCodeAt(10) === 84 ? iso.slice(0, 23) : iso;
 }
 
 /** PostgreSQL's boolean text (`t`/`f`) as true/false. */

@@ -10,7 +10,15 @@ export function subscriptionsResource(context: AdminContext): ResourceWithOption
   return {
     resource: new SafeSequelizeResource(core.Subscription, { timeZone: context.config.panelTimeZone }),
     // Finance corrects plans and quotas by re-importing an edited export (validated, all-or-nothing, by id).
-    features: [exportImportFeature({ componentLoader: context.componentLoader, import: { fields: ['userId', 'plan', 'tokenQuota', 'periodStart', 'periodEnd', 'canceledAt'] } })],
+    features: [
+      exportImportFeature({
+        componentLoader: context.componentLoader,
+        // The quota is what an edited export corrects, so it is ticked (the list shows it inside the usage bar).
+        fields: ['id', 'userId', 'user.username', 'user.email', 'plan', 'tokenQuota', 'tokensUsed', 'costUsedUsd', 'periodStart', 'periodEnd', 'canceledAt'],
+        labels: { tokensUsed: 'Tokens used' },
+        import: { fields: ['userId', 'plan', 'tokenQuota', 'periodStart', 'periodEnd', 'canceledAt'] },
+      }),
+    ],
     options: {
       id: 'subscriptions',
       navigation: { name: 'Accounts', icon: 'User' },
@@ -19,7 +27,22 @@ export function subscriptionsResource(context: AdminContext): ResourceWithOption
       filterProperties: ['userId', 'plan', 'periodStart', 'periodEnd'],
       // Created and updated stay the database's: never typed in the form.
       editProperties: ['userId', 'plan', 'tokenQuota', 'periodStart', 'periodEnd', 'canceledAt'],
-      translations: { en: { labels: { subscriptions: 'Subscriptions' }, properties: { userId: 'User', tokensUsed: 'Tokens used / quota', costUsedUsd: 'Cost used' } } },
+      translations: {
+        en: {
+          labels: { subscriptions: 'Subscriptions' },
+          properties: {
+            userId: 'User',
+            tokenQuota: 'Token quota',
+            tokensUsed: 'Tokens used / quota',
+            costUsedUsd: 'Cost used',
+            periodStart: 'Period start',
+            periodEnd: 'Period end',
+            canceledAt: 'Canceled at',
+            createdAt: 'Created at',
+            updatedAt: 'Updated at',
+          },
+        },
+      },
       properties: {
         userId: { reference: context.core.users.resourceId ?? undefined, components: { list: C.UserCell, show: C.UserCell } },
         tokensUsed: { isVisible: { list: true, show: true, edit: false, filter: false }, components: { list: C.QuotaBar, show: C.QuotaBar }, custom: { used: 'tokensUsed', quota: 'tokenQuota' } },

@@ -1,7 +1,7 @@
 import type { ResourceWithOptions } from 'adminjs';
 import { modelChoicesHandler, statsHandler } from '../ai-usage-log/actions.js';
 import { aiUsageLogExportSource } from '../ai-usage-log/export-source.js';
-import { exportImportFeature } from '../export/index.js';
+import { exportImportFeature, type DefaultFields } from '../export/index.js';
 import type { LogCountOptions } from '../ai-usage-log/count.js';
 import { dateHierarchyAction } from '../date-hierarchy/action.js';
 import { logDateCounter } from '../date-hierarchy/log-counter.js';
@@ -13,6 +13,12 @@ import { LEDGER_LABELS, ledgerProperties } from './ledger-properties.js';
 
 export const AI_USAGE_LOGS_ID = 'ai_usage_logs';
 
+/** An export of failures ticks their error message too (the list leaves it out for width). */
+const withErrorsOfFailures: DefaultFields = (query, listFields) => {
+  const filters = query.raw.filters as Record<string, unknown> | undefined;
+  return filters?.success === 'false' ? [...listFields, 'errorMessage'] : [...listFields];
+};
+
 /** The AI usage log: read-only, newest first, one search box, statistics over the list's own query. */
 export function aiUsageLogResource(context: AdminContext, countOptions?: LogCountOptions): ResourceWithOptions {
   const { core, sequelize, sections, components: C, componentLoader } = context;
@@ -21,7 +27,7 @@ export function aiUsageLogResource(context: AdminContext, countOptions?: LogCoun
   return {
     resource: new AIUsageLogResource(core.AIUsageLog, sections, countOptions, timeZone),
     // Export exactly the rows of the list (same query); no import: only the tracker writes the log.
-    features: [exportImportFeature({ componentLoader, source: aiUsageLogExportSource(sequelize, sections, timeZone), import: false })],
+    features: [exportImportFeature({ componentLoader, source: aiUsageLogExportSource(sequelize, sections, timeZone), fields: withErrorsOfFailures, import: false })],
     options: {
       id: AI_USAGE_LOGS_ID,
       navigation: { name: 'AI usage', icon: 'Activity' },

@@ -15,7 +15,8 @@ export function aiUsageTrackingResource(context: AdminContext): ResourceWithOpti
   const resource = new SafeSequelizeResource(core.AIUsageTracking, { exact: ['section', 'modelName'], readOnly: true, timeZone });
   return {
     resource,
-    features: [exportImportFeature({ componentLoader, import: false })],
+    // The panel shows the day's average response time; the export holds the sum (divide by Requests).
+    features: [exportImportFeature({ componentLoader, labels: { totalResponseTimeMs: 'Total response time' }, import: false })],
     options: {
       id: 'ai_usage_tracking',
       navigation: { name: 'AI usage', icon: 'Activity' },

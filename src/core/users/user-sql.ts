@@ -40,3 +40,18 @@ export function userIdByEmailSql(users: UserReference, emailSql: string): string
   if (!users.table || !users.emailColumn) return 'SELECT NULL WHERE false';
   return `SELECT u.${quoted(users.idColumn)} FROM ${quoted(users.table)} u WHERE lower(u.${quoted(users.emailColumn)}) = ${emailSql}`;
 }
+
+/** Column aliases of userLookupJoinSql: unlike any column of the joining table, so its unqualified names stay unambiguous. */
+export const USER_LOOKUP = { alias: 'user_lookup', name: 'user_lookup_name', email: 'user_lookup_email' } as const;
+
+/**
+ * A LEFT JOIN giving each row's user name and email as `user_lookup.user_lookup_name` and
+ * `.user_lookup_email` (NULL for no user, or when the users table or that column is unknown):
+ * one join for a whole export, not a query per row.
+ */
+export function userLookupJoinSql(users: UserReference, idSql: string): string {
+  const { alias, name, email } = USER_LOOKUP;
+  const column = (source: string | null, as: string) => `${source ? `${quoted(source)}::text` : 'NULL::text'} AS ${as}`;
+  if (!users.table) return `LEFT JOIN (SELECT NULL::text AS ${name}, NULL::text AS ${email}) ${alias} ON false`;
+  return `LEFT JOIN (SELECT ${quoted(users.idColumn)} AS user_lookup_id, ${column(users.nameColumn, name)}, ${column(users.emailColumn, email)} FROM ${quoted(users.table)}) ${alias} ON ${alias}.user_lookup_id = ${idSql}`;
+}

@@ -5,7 +5,9 @@ import { Box, Button, CheckBox, H3, H5, Label, Loader, MessageBox, Radio, Text }
 interface ExportDialogData {
   formats: string[];
   fields: string[];
+  labels: Record<string, string>;
   defaultFields: string[];
+  timeZone: string;
   total: number;
   downloadPath: string;
   progressPath: string;
@@ -119,11 +121,15 @@ const ExportDialog: React.FC<ActionProps> = ({ resource }) => {
           <Box key={field} mb="sm">
             <CheckBox id={`export-field-${field}`} checked={fields.includes(field)} onChange={() => toggle(field)} disabled={running} />
             <Label inline htmlFor={`export-field-${field}`} ml="default" title={field}>
-              {translateProperty(field, resource.id)}
+              {data.labels[field] ?? translateProperty(field, resource.id)}
             </Label>
           </Box>
         ))}
       </Box>
+      <Text mb="sm" variant="sm">
+        {format === 'csv' || format === 'xlsx' ? 'Column headers are the labels above' : 'Keys are the field names (shown on hover)'}; times are in {data.timeZone}
+        {format === 'xlsx' ? '' : ' (ISO 8601 with offset)'}.
+      </Text>
       <Text mb="lg" variant="sm">File: {data.sampleFileName.replace(/\.csv$/, `.${format}`)}</Text>
       {progress && (
         <Box mb="lg" data-testid="export-progress">

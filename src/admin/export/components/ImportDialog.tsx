@@ -4,6 +4,7 @@ import { Box, Button, H3, H5, Label, Loader, MessageBox, Radio, Table, TableBody
 
 interface ImportDialogData {
   fields: string[];
+  labels: Record<string, string>;
   defaultMode: string;
   modes: string[];
   maxFileBytes: number;
@@ -21,7 +22,12 @@ interface ImportReport {
   ignoredColumns: string[];
   errors: { line: number; field?: string; message: string }[];
   moreErrors: number;
+  labels: Record<string, string>;
 }
+
+/** `1 row`, `2 rows`. */
+const counted = (count: number, noun: string) => `${count.toLocaleString()} ${noun}${count === 1 ? '' : 's'}`;
+const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 const MODE_LABELS: Record<string, string> = { atomic: 'All rows or none (one transaction)', 'per-row': 'Keep the good rows, skip the bad ones' };
 
@@ -72,7 +78,8 @@ const ImportDialog: React.FC<ActionProps> = ({ resource }) => {
     <Box variant="white" data-testid="import-dialog">
       <H3>Import into {translateLabel(resource.name, resource.id)}</H3>
       <Text mb="lg">
-        Columns: {data.fields.join(', ')}. Rows with an existing id update that record; a re-imported export changes nothing. At most {data.maxRows.toLocaleString()} rows.
+        Columns: {data.fields.map((field) => data.labels[field] ?? field).join(', ')} (headers as exported, labels or field names). Rows with an existing id update that record; a re-imported
+        export changes nothing. At most {counted(data.maxRows, 'row')}.
       </Text>
       <Box mb="lg">
         <input type="file" accept=".csv,.json,.ndjson,.jsonl,.xlsx" onChange={(event) => setFile(event.target.files?.[0])} disabled={busy} />
@@ -97,14 +104,15 @@ const ImportDialog: React.FC<ActionProps> = ({ resource }) => {
       {report && (
         <Box data-testid="import-report">
           <Text mb="default">
-            {report.committed ? 'Committed' : 'Nothing was written'}: {report.rows} rows, {report.created} created, {report.updated} updated, {report.unchanged} unchanged, {report.failed} bad.
+            {report.committed ? 'Committed' : 'Nothing was written'}: {counted(report.rows, 'row')}, {report.created.toLocaleString()} created, {report.updated.toLocaleString()} updated,{' '}
+            {report.unchanged.toLocaleString()} unchanged, {report.failed.toLocaleString()} bad.
           </Text>
-          {report.ignoredColumns.length > 0 && <Text mb="default">Read-only columns ignored: {report.ignoredColumns.join(', ')}</Text>}
+          {report.ignoredColumns.length > 0 && <Text mb="default">Read-only columns ignored: {report.ignoredColumns.map((field) => report.labels[field] ?? field).join(', ')}</Text>}
           {report.errors.length > 0 && (
             <Table>
               <TableHead>
                 <TableRow>
-                  <TableCell>{report.lineUnit}</TableCell>
+                  <TableCell>{capitalised(report.lineUnit)}</TableCell>
                   <TableCell>Field</TableCell>
                   <TableCell>Problem</TableCell>
                 </TableRow>
@@ -113,14 +121,14 @@ const ImportDialog: React.FC<ActionProps> = ({ resource }) => {
                 {report.errors.map((item, index) => (
                   <TableRow key={index}>
                     <TableCell>{item.line}</TableCell>
-                    <TableCell>{item.field ?? ''}</TableCell>
+                    <TableCell title={item.field}>{item.field ? (report.labels[item.field] ?? item.field) : ''}</TableCell>
                     <TableCell>{item.message}</TableCell>
                   </TableRow>
                 ))}
               </TableBody>
             </Table>
           )}
-          {report.moreErrors > 0 && <Text>…and {report.moreErrors} more problems.</Text>}
+          {report.moreErrors > 0 && <Text>…and {counted(report.moreErrors, 'more problem')}.</Text>}
         </Box>
       )}
     </Box>

@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { ModelAttributeColumnOptions } from 'sequelize';
+import { dayStart, wallTimeIn } from '../../time/time-zone.js';
 import { restoreFormulaText } from '../formula-injection.js';
 import { UnreadableCell } from './parse-xlsx.js';
 
@@ -41,8 +42,17 @@ function boolean(raw: unknown): Coerced {
   return bad('is not true or false');
 }
 
-function dateTime(raw: unknown): Coerced {
-  const date = raw instanceof Date ? raw : typeof raw === 'string' && raw.trim() ? new Date(raw.trim()) : undefined;
+/**
+ * A moment: text with an offset as it says; a wall-clock time or a bare day without one, and a
+ * spreadsheet's date cell (exceljs reads it as if UTC; the export wrote it so), in the panel's zone.
+ */
+function dateTime(raw: unknown, timeZone: string): Coerced {
+  let date: Date | undefined;
+  if (raw instanceof Date) date = Number.isNaN(raw.getTime()) ? undefined : wallTimeIn(raw.toISOString().slice(0, 23), timeZone);
+  else if (typeof raw === 'string' && raw.trim()) {
+    const text = raw.trim();
+    date = dayStart(text, timeZone) ?? wallTimeIn(text.replace(' ', 'T'), timeZone) ?? new Date(text);
+  }
   return date && !Number.isNaN(date.getTime()) ? ok(date) : bad('is not a date and time (use ISO 8601, e.g. 2026-11-24T09:30:00Z)');
 }
 
@@ -70,9 +80,10 @@ function text(raw: unknown, fromSpreadsheet: boolean): Coerced {
 
 /**
  * A file's value as the attribute's type wants it. `fromSpreadsheet` (CSV, XLSX) undoes the export's
- * formula-injection quoting; JSON files carry values exactly and are taken as they are.
+ * formula-injection quoting; JSON files carry values exactly and are taken as they are. Times
+ * without an offset are read in `timeZone` (the panel's).
  */
-export function coerceValue(attribute: ModelAttributeColumnOptions, raw: unknown, fromSpreadsheet: boolean): Coerced {
+export function coerceValue(attribute: ModelAttributeColumnOptions, raw: unknown, fromSpreadsheet: boolean, timeZone = 'UTC'): Coerced {
   if (raw === null || raw === undefined) return ok(null);
   if (raw instanceof UnreadableCell) return bad(raw.reason);
   const key = typeKey(attribute);
@@ -91,7 +102,7 @@ export function coerceValue(attribute: ModelAttributeColumnOptions, raw: unknown
     case 'BOOLEAN':
       return boolean(raw);
     case 'DATE':
-      return dateTime(raw);
+      return dateTime(raw, timeZone);
     case 'DATEONLY':
       return dateOnly(raw);
     case 'JSON':

@@ -28,12 +28,14 @@ export interface ImportReport {
   errors: ImportRowError[];
   /** Errors beyond the first MAX_REPORTED_ERRORS, counted but not listed. */
   moreErrors: number;
+  /** The panel's label of each field the file has, for showing the report. */
+  labels: Record<string, string>;
 }
 
 export const MAX_REPORTED_ERRORS = 1000;
 
-export function emptyReport(file: ParsedFile, mode: ImportMode, ignoredColumns: string[]): ImportReport {
-  return { format: file.format, lineUnit: file.lineUnit, mode, rows: file.rows.length, created: 0, updated: 0, unchanged: 0, failed: 0, committed: false, ignoredColumns, errors: [], moreErrors: 0 };
+export function emptyReport(file: ParsedFile, mode: ImportMode, ignoredColumns: string[], labels: Record<string, string>): ImportReport {
+  return { format: file.format, lineUnit: file.lineUnit, mode, rows: file.rows.length, created: 0, updated: 0, unchanged: 0, failed: 0, committed: false, ignoredColumns, errors: [], moreErrors: 0, labels };
 }
 
 /** Records a bad row (at most MAX_REPORTED_ERRORS listed); `failed` counts rows, not messages. */

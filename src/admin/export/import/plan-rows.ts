@@ -1,7 +1,8 @@
-import { ValidationError as SequelizeValidationError, type Model, type ModelStatic } from 'sequelize';
+import type { Model, ModelStatic } from 'sequelize';
 import { coerceValue, sameValue } from './coerce-value.js';
 import { addRowErrors, type ImportReport, type ImportRowError } from './import-report.js';
 import type { ImportRow, ParsedFile } from './parsed-file.js';
+import { labelOf, validationErrors, type Labels } from './readable-errors.js';
 
 /** A row that passed validation and will be written. */
 export interface PlannedWrite {
@@ -19,16 +20,13 @@ export interface PlanOptions {
   writable: readonly string[];
   mayCreate: boolean;
   mayUpdate: boolean;
+  /** The fields' labels, for messages in the admin's words. */
+  labels: Labels;
+  /** Zone of spreadsheet times and of times written without an offset (the panel's). */
+  timeZone: string;
 }
 
 const LOOKUP_CHUNK = 1000;
-
-function validationErrors(line: number, error: unknown): ImportRowError[] {
-  if (error instanceof SequelizeValidationError) {
-    return error.errors.map((item) => ({ line, ...(item.path ? { field: item.path } : {}), message: item.message }));
-  }
-  throw error;
-}
 
 async function existingRecords(model: ModelStatic<any>, keys: unknown[]): Promise<Map<string, Model>> {
   const found = new Map<string, Model>();
@@ -53,8 +51,8 @@ function coerceRow(row: ImportRow, options: PlanOptions, fromSpreadsheet: boolea
   const pk = model.primaryKeyAttribute;
   const errors: ImportRowError[] = [];
   const coerce = (field: string) => {
-    const result = coerceValue(attributes[field]!, row.values[field], fromSpreadsheet);
-    if (!result.ok) errors.push({ line: row.line, field, message: `${field} ${result.message}` });
+    const result = coerceValue(attributes[field]!, row.values[field], fromSpreadsheet, options.timeZone);
+    if (!result.ok) errors.push({ line: row.line, field, message: `${labelOf(options.labels, field)} ${result.message}` });
     return result.ok ? result.value : undefined;
   };
   const key = pk in row.values ? coerce(pk) : null;
@@ -83,7 +81,7 @@ export async function planRows(options: PlanOptions, report: ImportReport): Prom
     if (coerced.key !== null) {
       const first = lineOfKey.get(String(coerced.key));
       if (first !== undefined) {
-        addRowErrors(report, [{ line: row.line, field: pk, message: `${pk} ${String(coerced.key)} was already given at ${file.lineUnit} ${first}` }]);
+        addRowErrors(report, [{ line: row.line, field: pk, message: `${labelOf(options.labels, pk)} ${String(coerced.key)} was already given at ${file.lineUnit} ${first}` }]);
         continue;
       }
       lineOfKey.set(String(coerced.key), row.line);
@@ -115,7 +113,7 @@ export async function planRows(options: PlanOptions, report: ImportReport): Prom
       await instance.validate();
       writes.push({ line: row.line, kind: record ? 'update' : 'create', instance, explicitKey: !record && row.key !== null });
     } catch (error) {
-      addRowErrors(report, validationErrors(row.line, error));
+      addRowErrors(report, validationErrors(row.line, error, options.labels));
     }
   }
   return writes;

@@ -1,19 +1,11 @@
-import { BaseError, type ModelStatic, type Transaction } from 'sequelize';
+import type { ModelStatic, Transaction } from 'sequelize';
 import type { ImportMode } from '../types.js';
-import { addRowErrors, type ImportReport, type ImportRowError } from './import-report.js';
+import { addRowErrors, type ImportReport } from './import-report.js';
 import type { PlannedWrite } from './plan-rows.js';
+import { databaseErrors, type Labels } from './readable-errors.js';
 
 /** Thrown inside the transaction to roll an atomic import back after a row the database refused. */
 class RollBack extends Error {}
-
-/** A refusal of the database (unique key, foreign key, check) as the row's error. */
-function databaseErrors(line: number, error: unknown): ImportRowError[] {
-  if (!(error instanceof BaseError)) throw error;
-  const items = (error as { errors?: { path?: string; message: string }[] }).errors ?? [];
-  const detail = (error as { parent?: { detail?: string } }).parent?.detail;
-  if (items.length > 0) return items.map((item) => ({ line, ...(item.path ? { field: item.path } : {}), message: item.message }));
-  return [{ line, message: detail ? `${error.message}: ${detail}` : error.message }];
-}
 
 /** After rows were created with ids of the file, moves a serial key's sequence past them so later inserts do not collide. */
 async function advanceSequence(model: ModelStatic<any>, transaction: Transaction): Promise<void> {
@@ -32,7 +24,7 @@ async function advanceSequence(model: ModelStatic<any>, transaction: Transaction
  * Writes the planned rows in one transaction. atomic: the first refused row rolls everything back;
  * per-row: each row in its own savepoint, refused rows are reported and the others kept.
  */
-export async function writeRows(model: ModelStatic<any>, writes: PlannedWrite[], mode: ImportMode, report: ImportReport): Promise<void> {
+export async function writeRows(model: ModelStatic<any>, writes: PlannedWrite[], mode: ImportMode, report: ImportReport, labels: Labels): Promise<void> {
   const counts = { created: 0, updated: 0 };
   let explicitKeys = false;
   try {
@@ -44,7 +36,7 @@ export async function writeRows(model: ModelStatic<any>, writes: PlannedWrite[],
           counts[write.kind === 'create' ? 'created' : 'updated'] += 1;
           explicitKeys ||= write.kind === 'create' && write.explicitKey;
         } catch (error) {
-          addRowErrors(report, databaseErrors(write.line, error));
+          addRowErrors(report, databaseErrors(write.line, error, model, labels));
           if (mode === 'atomic') throw new RollBack();
         }
       }

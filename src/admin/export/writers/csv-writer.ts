@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import { neutraliseFormulaText } from '../formula-injection.js';
-import { isoDateTime, type ExportColumn, type TextRow, type ValueKind } from '../values.js';
+import { isoDateTime, type TextRow, type ValueKind } from '../values.js';
 import { endSink, writeText, type FormatWriter } from './format-writer.js';
 
 const NEEDS_QUOTES = /[",\r\n]/;
@@ -28,13 +28,13 @@ function cell(kind: ValueKind, value: string | null): string {
   }
 }
 
-/** CSV (RFC 4180, CRLF line ends, UTF-8 with BOM): a header of field paths, then one line per row. */
-export function csvWriter(sink: Writable): FormatWriter {
+/** CSV (RFC 4180, CRLF line ends, UTF-8 with BOM): a header of the fields' labels (else paths), then one line per row. */
+export function csvWriter(sink: Writable, labels: Readonly<Record<string, string>> = {}): FormatWriter {
   let kinds: ValueKind[] = [];
   return {
     begin(columns) {
       kinds = columns.map((column) => column.kind);
-      sink.write(`${BOM}${columns.map((column) => csvField(column.name)).join(',')}\r\n`);
+      sink.write(`${BOM}${columns.map((column) => csvField(labels[column.name] ?? column.name)).join(',')}\r\n`);
     },
     writeRows(rows: readonly TextRow[]) {
       let text = '';

@@ -15,13 +15,24 @@ export const FORMAT_FILES: Record<ExportFormat, { extension: string; contentType
   json: { extension: 'json', contentType: 'application/json; charset=utf-8' },
 };
 
-/** The writer of `format` onto `sink`; `title` names the spreadsheet's sheet. */
-export function createFormatWriter(format: ExportFormat, sink: Writable, title: string): FormatWriter {
+/** What the spreadsheet formats need besides the rows. */
+export interface WriterOptions {
+  /** Names the XLSX sheet. */
+  sheetName: string;
+  /** Headers of CSV and XLSX by field path (NDJSON and JSON keep the paths); a field without one is headed by its path. */
+  labels?: Readonly<Record<string, string>>;
+  /** The zone of the exported times (the cursor's), named in XLSX date formats. Default UTC. */
+  timeZone?: string;
+}
+
+/** The writer of `format` onto `sink`. */
+export function createFormatWriter(format: ExportFormat, sink: Writable, options: WriterOptions): FormatWriter {
+  const labels = options.labels ?? {};
   switch (format) {
     case 'csv':
-      return csvWriter(sink);
+      return csvWriter(sink, labels);
     case 'xlsx':
-      return xlsxWriter(sink, title);
+      return xlsxWriter(sink, options.sheetName, labels, options.timeZone ?? 'UTC');
     case 'ndjson':
       return ndjsonWriter(sink);
     case 'json':

@@ -1,23 +1,25 @@
 import ExcelJS from 'exceljs';
 import type { Writable } from 'node:stream';
 import { neutraliseFormulaText } from '../formula-injection.js';
-import { booleanOf, isoDateTime, numberOf, type ExportColumn, type TextRow, type ValueKind } from '../values.js';
+import { booleanOf, isoDateTime, numberOf, wallClock, type TextRow, type ValueKind } from '../values.js';
 import { drained, type FormatWriter } from './format-writer.js';
 
 type CellValue = string | number | boolean | Date | null;
 
-const DATE_FORMATS: Partial<Record<ValueKind, string>> = {
-  datetime: 'yyyy-mm-dd hh:mm:ss',
-  timestamp: 'yyyy-mm-dd hh:mm:ss',
-  date: 'yyyy-mm-dd',
-};
+/** Number formats of date columns; a moment's names the zone its wall-clock time is in (a spreadsheet date has none). */
+function dateFormats(timeZone: string): Partial<Record<ValueKind, string>> {
+  return { datetime: `yyyy-mm-dd hh:mm:ss "${timeZone.replace(/"/g, '')}"`, timestamp: 'yyyy-mm-dd hh:mm:ss', date: 'yyyy-mm-dd' };
+}
 
 function dateOf(iso: string): Date | string {
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? iso : date;
 }
 
-/** A spreadsheet cell of PostgreSQL text: numbers, booleans and dates typed (UTC), text neutralised. */
+/**
+ * A spreadsheet cell of PostgreSQL text: numbers, booleans and dates typed, text neutralised. A
+ * moment becomes its wall-clock time in the export's zone (the cursor's), which the cell shows.
+ */
 function cellValue(kind: ValueKind, value: string | null): CellValue {
   if (value === null) return null;
   switch (kind) {
@@ -26,7 +28,7 @@ function cellValue(kind: ValueKind, value: string | null): CellValue {
     case 'boolean':
       return booleanOf(value);
     case 'datetime':
-      return dateOf(isoDateTime(value));
+      return dateOf(`${wallClock(value)}Z`);
     case 'timestamp':
       return dateOf(`${isoDateTime(value)}Z`);
     case 'date':
@@ -49,9 +51,10 @@ function zipInputs(sheet: ExcelJS.Worksheet): Writable[] {
 /**
  * XLSX through exceljs's streaming WorkbookWriter: rows are committed as they come and leave
  * through the zip stream, no shared strings table (it would grow with the file). One sheet, header
- * row frozen and bold, autofilter over the columns, dates and timestamps in UTC.
+ * row of the fields' labels frozen and bold, autofilter over the columns, times in `timeZone`.
  */
-export function xlsxWriter(sink: Writable, sheetName: string): FormatWriter {
+export function xlsxWriter(sink: Writable, sheetName: string, labels: Readonly<Record<string, string>> = {}, timeZone = 'UTC'): FormatWriter {
+  const DATE_FORMATS = dateFormats(timeZone);
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: sink, useStyles: true, useSharedStrings: false });
   let sheet: ExcelJS.Worksheet;
   let kinds: ValueKind[] = [];
@@ -62,12 +65,13 @@ export function xlsxWriter(sink: Writable, sheetName: string): FormatWriter {
         views: [{ state: 'frozen', ySplit: 1 }],
       });
       sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: Math.max(columns.length, 1) } };
-      sheet.columns = columns.map((column) => ({
+      const headers = columns.map((column) => labels[column.name] ?? column.name);
+      sheet.columns = columns.map((column, i) => ({
         key: column.name,
-        width: Math.min(Math.max(column.name.length + 2, DATE_FORMATS[column.kind] ? 20 : 12), 40),
+        width: Math.min(Math.max(headers[i]!.length + 2, DATE_FORMATS[column.kind] ? (column.kind === 'datetime' ? 21 + timeZone.length : 20) : 12), 40),
         style: DATE_FORMATS[column.kind] ? { numFmt: DATE_FORMATS[column.kind]! } : {},
       }));
-      const header = sheet.addRow(columns.map((column) => column.name));
+      const header = sheet.addRow(headers);
       header.font = { bold: true };
       header.commit();
     },
