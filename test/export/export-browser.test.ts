@@ -44,6 +44,11 @@ describeBrowser('the export and import dialogs in Chromium', () => {
     await dialog.waitFor();
     const expected = await listIds(base, 'ai_usage_logs', query);
     expect(await dialog.innerText()).toContain(`${expected.length} records match`);
+    // A list of failures: their error message is ticked by default; the fields carry the panel's labels.
+    expect(await dialog.locator('#export-field-errorMessage').isChecked()).toBe(true);
+    expect(await dialog.locator('label[for=export-field-errorMessage]').innerText()).toBe('Error message');
+    expect(await dialog.locator('label[for=export-field-user\\.username]').innerText()).toBe('User name');
+    expect(await dialog.innerText()).toContain('times are in UTC');
     await page.click('label[for=export-format-ndjson]');
     await page.click('label[for=export-field-id]');
     await shot('dialog');
@@ -55,6 +60,15 @@ describeBrowser('the export and import dialogs in Chromium', () => {
     expect(ids).toEqual(expected);
     await page.locator('[data-testid=export-progress]', { hasText: `${expected.length} of ${expected.length} rows written (done)` }).waitFor();
     await shot('done');
+  });
+
+  it('ticks no error message when the list is not limited to failures', async () => {
+    await page.goto(`${base.baseUrl}/admin/resources/ai_usage_logs?filters.success=true`);
+    await page.click('[data-testid=action-export]');
+    const dialog = page.locator('[data-testid=export-dialog]');
+    await dialog.locator('#export-field-errorMessage').waitFor({ state: 'attached' });
+    expect(await dialog.locator('#export-field-errorMessage').isChecked()).toBe(false);
+    expect(await dialog.locator('#export-field-createdAt').isChecked()).toBe(true);
   });
 
   it('imports a corrected file and shows each bad row of a wrong one by line', async () => {
@@ -69,14 +83,15 @@ describeBrowser('the export and import dialogs in Chromium', () => {
     const report = page.locator('[data-testid=import-report]');
     await report.waitFor({ timeout: 90_000 });
     expect(await report.innerText()).toContain('amount must not be negative');
-    expect(await report.innerText()).toContain('Nothing was written');
+    expect(await report.innerText()).toContain('Nothing was written: 2 rows');
+    expect((await report.locator('thead').innerText()).trim()).toMatch(/^Line\s+Field\s+Problem$/);
     await shot('import-report');
     expect((await ledgerRows(base))[0]).toMatchObject({ amount: '1200.00' });
 
     await writeFile(file, 'id,label,amount,bookedOn\n1,rent,1300.00,2026-11-01\n');
     await dialog.locator('input[type=file]').setInputFiles(file);
     await dialog.getByRole('button', { name: 'Import' }).click();
-    await page.locator('[data-testid=import-report]', { hasText: 'Committed: 1 rows, 0 created, 1 updated' }).waitFor({ timeout: 90_000 });
+    await page.locator('[data-testid=import-report]', { hasText: 'Committed: 1 row, 0 created, 1 updated' }).waitFor({ timeout: 90_000 });
     expect((await ledgerRows(base))[0]).toMatchObject({ amount: '1300.00' });
   }, 180_000);
 });
