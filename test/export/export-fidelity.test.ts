@@ -127,7 +127,7 @@ describe('export fidelity: the export holds exactly the records the list shows, 
       const response = await fetch(`${base.baseUrl}/admin/api/resources/ai_usage_logs/actions/export?${query}`, { headers: { cookie: base.admin } });
       return ((await response.json()) as { exportDialog: { defaultFields: string[] } }).exportDialog.defaultFields;
     };
-    expect(await dialogFor('filters.success=false')).toContain('errorMessage');
+    expect(await dialogFor('filters.success=false')).toEqual(['createdAt', 'userId', 'user.username', 'section', 'modelName', 'totalTokens', 'responseTimeMs', 'success', 'costUsd', 'errorMessage']);
     expect(await dialogFor('filters.success=true')).not.toContain('errorMessage');
     expect(await dialogFor('')).not.toContain('errorMessage');
     // The download without a field list takes the same defaults.

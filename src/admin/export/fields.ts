@@ -40,6 +40,11 @@ export function defaultFields(resource: BaseResource, settings: ExportSettings, 
   const listFields = resource.decorate().getListProperties().map((property) => property.propertyPath);
   const wanted = typeof settings.fields === 'function' ? settings.fields(query, listFields) : (settings.fields ?? listFields);
   const fields = wanted.filter((field) => allowed.has(field));
+  // A spreadsheet reader needs the user's name more than their id: ticked next to it unless the options list the fields.
+  const userField = userFieldOf(resource, settings);
+  if (!Array.isArray(settings.fields) && userField && fields.includes(userField) && allowed.has(USER_FIELDS[0]) && !fields.includes(USER_FIELDS[0])) {
+    fields.splice(fields.indexOf(userField) + 1, 0, USER_FIELDS[0]);
+  }
   const key = keyOf(resource);
   if (settings.import && key && allowed.has(key) && !fields.includes(key)) fields.unshift(key);
   return fields.length > 0 ? fields : [...exportable];

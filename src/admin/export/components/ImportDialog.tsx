@@ -104,8 +104,9 @@ const ImportDialog: React.FC<ActionProps> = ({ resource }) => {
       {report && (
         <Box data-testid="import-report">
           <Text mb="default">
-            {report.committed ? 'Committed' : 'Nothing was written'}: {counted(report.rows, 'row')}, {report.created.toLocaleString()} created, {report.updated.toLocaleString()} updated,{' '}
-            {report.unchanged.toLocaleString()} unchanged, {report.failed.toLocaleString()} bad.
+            {report.committed
+              ? `Committed: ${counted(report.rows, 'row')}, ${report.created.toLocaleString()} created, ${report.updated.toLocaleString()} updated, ${report.unchanged.toLocaleString()} unchanged${report.failed > 0 ? `, ${report.failed.toLocaleString()} skipped` : ''}.`
+              : `Nothing was written: ${report.failed.toLocaleString()} of ${counted(report.rows, 'row')} ${report.failed === 1 ? 'is' : 'are'} invalid. Correct ${report.failed === 1 ? 'it' : 'them'} and import the file again.`}
           </Text>
           {report.ignoredColumns.length > 0 && <Text mb="default">Read-only columns ignored: {report.ignoredColumns.map((field) => report.labels[field] ?? field).join(', ')}</Text>}
           {report.errors.length > 0 && (
