@@ -16,6 +16,7 @@ export function registerAdminComponents(loader: ComponentLoader) {
     CostCell: loader.add('AiUsageCostCell', file('cost-cell')),
     TextCell: loader.add('AiUsageTextCell', file('text-cell')),
     UserCell: loader.add('AiUsageUserCell', file('user-cell')),
+    UserFilter: loader.add('AiUsageUserFilter', file('user-filter')),
     JsonShow: loader.add('AiUsageJsonShow', file('json-show')),
     TextShow: loader.add('AiUsageTextShow', file('text-show')),
     ModelFilter: loader.add('AiUsageModelFilter', file('model-filter')),
@@ -36,6 +37,9 @@ export function registerAdminComponents(loader: ComponentLoader) {
     NoRecords: loader.override('NoRecords', file('no-records')),
     // Every list: the date hierarchy above it (resources with a dateHierarchy action), a remembered page size under it.
     PagedList: loader.override('DefaultListAction', file('paged-list')),
+    // An action the user may not run says "You are not allowed to ...", not "Page not found".
+    ResourceActionGuard: loader.override('ResourceActionRoute', file('resource-action-guard')),
+    RecordActionGuard: loader.override('RecordActionRoute', file('record-action-guard')),
     // Global styles (tables that fit, the log as cards on phones) and drawers that close.
     TopBar: loader.override('TopBar', file('panel-chrome')),
   };

@@ -1,6 +1,7 @@
 import { Resource } from '@adminjs/sequelize';
 import { BaseRecord, ForbiddenError, type CurrentAdmin, type Filter, type ParamsType, type RecordJSON } from 'adminjs';
-import { Op, type ModelStatic, type WhereOptions } from 'sequelize';
+import { literal, Op, type ModelStatic, type OrderItem, type WhereOptions } from 'sequelize';
+import { userColumnSql, userReferenceOf } from '../core/users/user-sql.js';
 import { escapeLike, isIdOf, safePage, type IdKind } from './ids.js';
 import { checkFilterPath, checkSort, ListParamsError } from './list-params.js';
 import { dayEnd, dayStart, DEFAULT_PANEL_TIME_ZONE, isDay, wallTimeIn } from './time/time-zone.js';
@@ -30,6 +31,8 @@ class ScreenedRecord extends BaseRecord {
 
 type FindOptions = { limit?: number; offset?: number; sort?: { sortBy?: string; direction?: 'asc' | 'desc' } };
 const NOTHING = Symbol('matches nothing');
+/** A reference filter's value for "no user" (see components/user-filter.tsx and the log's filters). */
+export const SYSTEM_USER = 'system';
 
 /**
  * `{ from, to }` of a date or datetime filter. Bare days are whole days, both ends inclusive: of
@@ -143,6 +146,8 @@ export class SafeSequelizeResource extends Resource {
       case 'float':
       case 'reference': {
         const text = String(value).trim();
+        // The user filter's "No user (system)": rows without one.
+        if (text === SYSTEM_USER && this.model.getAttributes()[path]?.allowNull !== false) return { [path]: null };
         const kind = this.numberKind(path);
         if (kind === 'uuid') return isIdOf('uuid', text) ? { [path]: text.toLowerCase() } : NOTHING;
         if (kind === 'text') return { [path]: text };
@@ -190,8 +195,18 @@ export class SafeSequelizeResource extends Resource {
     const key = this.primaryKey();
     const sortBy = sort.sortBy && this.model.getAttributes()[sort.sortBy] ? sort.sortBy : key;
     const direction = sort.direction === 'desc' ? 'DESC' : 'ASC';
-    const rows = await this.model.findAll({ where, ...safePage(limit, offset), order: sortBy === key ? [[key, direction]] : [[sortBy, direction], [key, direction]] });
+    const order: OrderItem[] = sortBy === key ? [[key, direction]] : [...this.byUserName(sortBy, direction), [sortBy, direction], [key, direction]];
+    const rows = await this.model.findAll({ where, ...safePage(limit, offset), order });
     return rows.map((row) => this.toRecord(row));
+  }
+
+  /** A column pointing at the panel's users sorts by the user's name first (system rows last), not by the id. */
+  private byUserName(sortBy: string, direction: 'ASC' | 'DESC'): OrderItem[] {
+    const users = userReferenceOf(this.model.sequelize!);
+    const reference = this.inPanel ? this.decorate().getPropertyByKey(sortBy)?.referenceName() : undefined;
+    const field = this.model.getAttributes()[sortBy]?.field;
+    if (!reference || reference !== users.resourceId || !users.nameColumn || !field) return [];
+    return [[literal(userColumnSql(users, 'name', `"${this.model.name}"."${field}"`)), `${direction} NULLS LAST`]];
   }
 
   override async findOne(id: unknown): Promise<BaseRecord | null> {

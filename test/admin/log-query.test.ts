@@ -82,11 +82,11 @@ describe('buildLogQuery', () => {
 });
 
 describe('searchCondition', () => {
-  it('ORs the resolved users, sections and models with the error message and the id range', () => {
+  it('ORs the resolved users, sections and models with the error message, the metadata values and the id range', () => {
     const binds = new SqlBinds();
     const sql = searchCondition({ term: 'abc', userIds: [4, 9], sections: ['chat'], models: [] }, binds);
     expect(sql).toBe(
-      '(ai_usage_logs.user_id = ANY($1::integer[]) OR ai_usage_logs.section = ANY($2::text[]) OR ai_usage_logs.error_message ILIKE $3 OR ai_usage_logs.id BETWEEN $4::uuid AND $5::uuid)',
+      '(ai_usage_logs.user_id = ANY($1::integer[]) OR ai_usage_logs.section = ANY($2::text[]) OR ai_usage_logs.error_message ILIKE $3 OR ai_usage_metadata_values(ai_usage_logs.metadata) ILIKE $3 OR ai_usage_logs.id BETWEEN $4::uuid AND $5::uuid)',
     );
     expect(binds.values).toEqual([[4, 9], ['chat'], '%abc%', 'abc00000-0000-0000-0000-000000000000', 'abcfffff-ffff-ffff-ffff-ffffffffffff']);
   });

@@ -56,6 +56,8 @@ describeBrowser('the date hierarchy above the lists (panel zone Asia/Tokyo, brow
     await panel.app.tracker.track({ userId: null, section: 'product_recommendation', modelName: 'gemini-2.5-flash', promptTokens: 10, responseTimeMs: 100, createdAt: new Date() });
     browser = await launchBrowser(chromiumPath!, { viewport: { width: 1440, height: 900 } });
     page = await browser.context.newPage();
+    // The first page waits for the component bundle, built on demand: slow on a loaded machine.
+    page.setDefaultTimeout(90_000);
     await logIn(page, panel.baseUrl, ADMIN_EMAIL);
   });
   afterAll(async () => {

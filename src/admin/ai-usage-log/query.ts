@@ -3,6 +3,8 @@ import type { SectionDefinition } from '../../core/sections.js';
 import { INVALID, type LogFilters, type LogListParams, type QuickRange } from './filters.js';
 import { resolveSearch, searchCondition, type SearchMatches } from './search.js';
 import { SqlBinds, uuidPrefixRange } from './sql-binds.js';
+import { OWN_USERS, type UserReference } from '../../core/users/user-reference.cjs';
+import { userColumnSql, userReferenceOf } from '../../core/users/user-sql.js';
 
 /** A WHERE clause, its bind values and an ORDER BY, over the table `ai_usage_logs` (not aliased). */
 export interface LogQuery {
@@ -27,6 +29,8 @@ export interface LogQueryContext {
 export interface ResolvedLogQueryContext {
   /** Required when params.search is not blank (see resolveSearch). */
   searchMatches?: SearchMatches;
+  /** Where user ids point, for a sort by user (by name). Default our own users table. */
+  users?: UserReference;
   firstBind?: number;
 }
 
@@ -97,10 +101,15 @@ export function normalizeLogSort(sort: LogListParams['sort']): LogQuery['sort'] 
   return { sortBy, direction };
 }
 
-/** ORDER BY of a normalized sort: the column, then id in the same direction. */
-export function logOrderSql(sort: LogQuery['sort']): string {
+/**
+ * ORDER BY of a normalized sort: the column, then id in the same direction. The user sorts by the
+ * user's name (from the configured users table; system rows last), then by user id.
+ */
+export function logOrderSql(sort: LogQuery['sort'], users: UserReference = OWN_USERS): string {
   const direction = sort.direction === 'asc' ? 'ASC' : 'DESC';
-  return sort.sortBy === 'id' ? `ORDER BY ${col('id')} ${direction}` : `ORDER BY ${col(sort.sortBy)} ${direction}, ${col('id')} ${direction}`;
+  if (sort.sortBy === 'id') return `ORDER BY ${col('id')} ${direction}`;
+  const byName = sort.sortBy === 'userId' ? `${userColumnSql(users, 'name', col('userId'))} ${direction} NULLS LAST, ` : '';
+  return `ORDER BY ${byName}${col(sort.sortBy)} ${direction}, ${col('id')} ${direction}`;
 }
 
 /**
@@ -115,7 +124,7 @@ export function buildLogQuery(params: LogListParams, context: ResolvedLogQueryCo
     where.push(searchCondition(context.searchMatches, binds));
   }
   const sort = normalizeLogSort(params.sort);
-  return { whereSql: where.length ? `WHERE ${where.join(' AND ')}` : '', bind: binds.values, orderSql: logOrderSql(sort), sort };
+  return { whereSql: where.length ? `WHERE ${where.join(' AND ')}` : '', bind: binds.values, orderSql: logOrderSql(sort, context.users), sort };
 }
 
 /**
@@ -125,5 +134,5 @@ export function buildLogQuery(params: LogListParams, context: ResolvedLogQueryCo
 export async function prepareLogQuery(sequelize: Sequelize, params: LogListParams, context: LogQueryContext): Promise<LogQuery> {
   const term = params.search?.trim();
   const searchMatches = term ? await resolveSearch(sequelize, term, context.sections) : undefined;
-  return buildLogQuery(params, { searchMatches, firstBind: context.firstBind });
+  return buildLogQuery(params, { searchMatches, firstBind: context.firstBind, users: userReferenceOf(sequelize) });
 }

@@ -4,6 +4,7 @@ import type { SectionRegistry } from '../../core/sections.js';
 import { safePage } from '../ids.js';
 import { checkFilterPath, ListParamsError, type DeclaresFilterKeys } from '../list-params.js';
 import { SafeSequelizeResource } from '../safe-resource.js';
+import { userReferenceOf } from '../../core/users/user-sql.js';
 import { countLogs, type LogCountOptions } from './count.js';
 import { readLogListParams, SEARCH_FILTER, type LogListParams } from './filters.js';
 import { logOrderSql, normalizeLogSort, prepareLogQuery, type LogQuery } from './query.js';
@@ -57,7 +58,7 @@ export class AIUsageLogResource extends SafeSequelizeResource implements Declare
     const query = await this.logQuery(filter);
     const page = safePage(limit, offset);
     const n = query.bind.length;
-    const rows = await this.model.sequelize!.query(`SELECT * FROM ai_usage_logs ${query.whereSql} ${logOrderSql(normalizeLogSort(sort))} LIMIT $${n + 1} OFFSET $${n + 2}`, {
+    const rows = await this.model.sequelize!.query(`SELECT * FROM ai_usage_logs ${query.whereSql} ${logOrderSql(normalizeLogSort(sort), userReferenceOf(this.model.sequelize!))} LIMIT $${n + 1} OFFSET $${n + 2}`, {
       bind: [...query.bind, page.limit, page.offset],
       model: this.model,
       mapToModel: true,

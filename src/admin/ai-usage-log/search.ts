@@ -5,7 +5,7 @@ import type { UserId } from '../../core/users/user-id.js';
 import { OWN_USERS, type UserReference } from '../../core/users/user-reference.cjs';
 import { userReferenceOf, usersMatchingSql } from '../../core/users/user-sql.js';
 
-/** Error messages are searched from this many characters: shorter terms have no trigram to use an index with. */
+/** Error messages and metadata values are searched from this many characters: shorter terms have no trigram to use an index with. */
 export const ERROR_SEARCH_MIN_CHARS = 3;
 /** Above this many matching users the search keeps a subquery instead of a list of ids. */
 const MAX_LISTED_USERS = 5_000;
@@ -63,8 +63,8 @@ export async function resolveSearch(sequelize: Sequelize, term: string, sections
 
 /**
  * The search box as one OR over: username or email (case-insensitive, contains), section id or
- * label, model name, error message (from ERROR_SEARCH_MIN_CHARS characters) and id (whole or
- * prefix). Each arm is an index condition, so PostgreSQL can combine them with a BitmapOr.
+ * label, model name, error message and metadata values (from ERROR_SEARCH_MIN_CHARS characters)
+ * and id (whole or prefix). Each arm is an index condition, so PostgreSQL can combine them with a BitmapOr.
  */
 export function searchCondition(matches: SearchMatches, binds: SqlBinds): string {
   const term = matches.term.trim();
@@ -77,7 +77,12 @@ export function searchCondition(matches: SearchMatches, binds: SqlBinds): string
   }
   if (matches.sections.length) arms.push(`ai_usage_logs.section = ANY(${binds.add(matches.sections)}::text[])`);
   if (matches.models.length) arms.push(`ai_usage_logs.model_name = ANY(${binds.add(matches.models)}::text[])`);
-  if (term.length >= ERROR_SEARCH_MIN_CHARS) arms.push(`ai_usage_logs.error_message ILIKE ${binds.add(containsPattern(term))}`);
+  if (term.length >= ERROR_SEARCH_MIN_CHARS) {
+    const pattern = binds.add(containsPattern(term));
+    arms.push(`ai_usage_logs.error_message ILIKE ${pattern}`);
+    // Values of the metadata (not its keys), through the expression of its trigram index (migration 202612040601).
+    arms.push(`ai_usage_metadata_values(ai_usage_logs.metadata) ILIKE ${pattern}`);
+  }
   const ids = uuidPrefixRange(term);
   if (ids) arms.push(`ai_usage_logs.id BETWEEN ${binds.add(ids.low)}::uuid AND ${binds.add(ids.high)}::uuid`);
   return arms.length ? `(${arms.join(' OR ')})` : 'FALSE';

@@ -49,7 +49,7 @@ const LogList: React.FC<ActionProps> = (props) => {
             data-testid="log-search"
             type="search"
             value={term}
-            placeholder="Search user, email, section, model, error (3+ letters) or id"
+            placeholder="Search user, email, section, model, error or metadata (3+ letters), id"
             onChange={(event: React.ChangeEvent<HTMLInputElement>) => setTerm(event.target.value)}
             style={{ flex: 1 }}
           />

@@ -33,7 +33,7 @@ export function ledgerProperties(context: AdminContext): Record<string, Property
   const list = sections.list();
   const colours = Object.fromEntries(list.map((s) => [s.id, { label: s.label, color: s.color }]));
   return {
-    userId: { reference: context.core.users.resourceId ?? undefined, components: { list: C.UserCell, show: C.UserCell }, isSortable: true },
+    userId: { reference: context.core.users.resourceId ?? undefined, components: { list: C.UserCell, show: C.UserCell, ...(context.core.users.resourceId ? { filter: C.UserFilter } : {}) }, isSortable: true },
     section: {
       availableValues: list.map((s) => ({ value: s.id, label: s.label })),
       components: { list: C.SectionBadge, show: C.SectionBadge },

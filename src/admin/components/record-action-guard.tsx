@@ -1,0 +1,3 @@
+import { RecordActionGuard } from './action-guard.js';
+
+export default RecordActionGuard;

@@ -1,0 +1,3 @@
+import { ResourceActionGuard } from './action-guard.js';
+
+export default ResourceActionGuard;
