@@ -1,3 +1,5 @@
+import { LATENCY_BUCKETS } from './latency-histogram.js';
+
 /**
  * The one statement that records an event: the log row, the daily aggregate and the billing debit
  * as data-modifying CTEs of a single statement, so the three succeed or fail together and take one
@@ -25,7 +27,15 @@ export function activeSubscriptionSql(row: string): string {
   )`;
 }
 
-/** Each aggregate column and what one log row adds to it: aggregate == sum(logs) for every one. */
+/** What a failed log row adds to a column, 0 for a success. */
+const ifFailed = (expression: string) => `CASE WHEN success THEN 0 ELSE ${expression} END`;
+
+/**
+ * Each aggregate column and what one log row adds to it: aggregate == sum(logs) for every one.
+ * The failure_* columns repeat the figures for failed rows only, so statistics of failures (and of
+ * successes: all minus failures) come from the aggregate too; the response_ms_* columns are the
+ * latency histogram (src/core/latency-histogram.ts).
+ */
 export const SUMMED: readonly (readonly [column: string, fromLog: string])[] = [
   ['request_count', '1'],
   ['success_count', 'success::int'],
@@ -41,6 +51,16 @@ export const SUMMED: readonly (readonly [column: string, fromLog: string])[] = [
   ['total_response_time_ms', 'response_time_ms'],
   // An unpriced row adds no money: it is counted in unpriced_request_count until repriced.
   ['cost_usd', 'COALESCE(cost_usd, 0)'],
+  ['failure_unpriced_request_count', "(NOT success AND cost_status = 'unpriced')::int"],
+  ['failure_prompt_tokens', ifFailed('prompt_tokens')],
+  ['failure_completion_tokens', ifFailed('completion_tokens')],
+  ['failure_thoughts_tokens', ifFailed('thoughts_tokens')],
+  ['failure_cached_tokens', ifFailed('cached_tokens')],
+  ['failure_total_tokens', ifFailed('total_tokens')],
+  ['failure_response_time_ms', ifFailed('response_time_ms')],
+  ['failure_cost_usd', ifFailed('COALESCE(cost_usd, 0)')],
+  ...LATENCY_BUCKETS.map((b) => [b.column, `(${b.condition})::int`] as const),
+  ...LATENCY_BUCKETS.map((b) => [b.failureColumn, `(NOT success AND ${b.condition})::int`] as const),
 ];
 
 export const RECORD_EVENT_SQL = `

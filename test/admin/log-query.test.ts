@@ -2,7 +2,7 @@ import { INVALID, readLogListParams } from '../../src/admin/ai-usage-log/filters
 import { buildLogQuery, normalizeLogSort } from '../../src/admin/ai-usage-log/query.js';
 import { searchCondition } from '../../src/admin/ai-usage-log/search.js';
 import { containsPattern, SqlBinds, uuidPrefixRange } from '../../src/admin/ai-usage-log/sql-binds.js';
-import { aggregateSource, successesSource } from '../../src/admin/ai-usage-log/stats-source.js';
+import { aggregateSource } from '../../src/admin/ai-usage-log/stats-source.js';
 
 describe('uuidPrefixRange', () => {
   it('turns a prefix, with or without dashes, into the inclusive range of ids starting with it', () => {
@@ -104,22 +104,25 @@ describe('aggregateSource', () => {
   it('answers from ai_usage_tracking for user, section, model and whole UTC days', () => {
     const source = aggregateSource(readLogListParams({ section: 'chat', userId: '2', createdAt: { from: '2026-11-01', to: '2026-11-03' } }));
     expect(source?.table).toBe('ai_usage_tracking');
-    expect(source?.grouped).toContain('FROM ai_usage_tracking WHERE section = $1 AND user_id = $2 AND date >= $3::date AND date < $4::date GROUP BY section, model_name');
+    expect(source?.grouped).toContain('FROM ai_usage_tracking WHERE section = $1 AND user_id = $2 AND date >= $3::date AND date < $4::date');
     expect(source?.bind).toEqual(['chat', 2, '2026-11-01', '2026-11-04']);
     expect(aggregateSource(readLogListParams({ period: '7d' }))?.grouped).toContain('date >=');
   });
 
-  it('takes successes as the aggregate minus the failed logs, numbering the binds of both', () => {
-    const source = successesSource(readLogListParams({ success: 'true', section: 'chat' }));
-    expect(source?.table).toBe('ai_usage_tracking - failed logs');
-    expect(source?.grouped).toContain('WHERE ai_usage_logs.success = $2 AND ai_usage_logs.section = $3');
-    expect(source?.bind).toEqual(['chat', false, 'chat']);
-    expect(successesSource(readLogListParams({ success: 'true', q: 'x' }))).toBeUndefined();
-    expect(successesSource(readLogListParams({ success: 'false' }))).toBeUndefined();
+  it('answers success and failure filters from the failure columns: failures alone, successes as all minus failures', () => {
+    const failures = aggregateSource(readLogListParams({ success: 'false', section: 'chat' }));
+    expect(failures?.grouped).toContain('sum(failure_count) AS requests, sum(0) AS successes, sum(failure_prompt_tokens) AS prompt_tokens');
+    expect(failures?.grouped).toContain('sum(failure_response_ms_le_25) AS h0');
+    expect(failures?.bind).toEqual(['chat']);
+    const successes = aggregateSource(readLogListParams({ success: 'true' }));
+    expect(successes?.grouped).toContain('sum(request_count - failure_count) AS requests, sum(success_count - 0) AS successes');
+    expect(successes?.grouped).toContain('sum(cost_usd - failure_cost_usd) AS cost_usd');
+    expect(successes?.grouped).toContain('sum(response_ms_over_102400 - failure_response_ms_over_102400) AS h13');
+    expect(aggregateSource(readLogListParams({}))?.histogram).toBe(true);
   });
 
   it('leaves to the logs what the aggregate cannot answer exactly', () => {
-    for (const filters of [{ q: 'x' }, { success: 'true' }, { id: 'ab' }, { 'createdAt~~from': '2026-11-01T10:00:00Z' }, { 'createdAt~~to': '2026-11-01T10:00:00Z' }, { userId: 'abc' }]) {
+    for (const filters of [{ q: 'x' }, { success: 'true', q: 'x' }, { id: 'ab' }, { 'createdAt~~from': '2026-11-01T10:00:00Z' }, { 'createdAt~~to': '2026-11-01T10:00:00Z' }, { userId: 'abc' }]) {
       expect(aggregateSource(readLogListParams(filters))).toBeUndefined();
     }
   });

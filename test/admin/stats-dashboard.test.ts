@@ -1,6 +1,7 @@
 import { QueryTypes } from 'sequelize';
 import { readLogListParams } from '../../src/admin/ai-usage-log/filters.js';
 import { computeLogStats } from '../../src/admin/ai-usage-log/stats.js';
+import { LATENCY_BUCKET_BOUNDS_MS } from '../../src/core/latency-histogram.js';
 import { parseDashboardRange } from '../../src/admin/dashboard/dashboard-data.js';
 import { listQuery, startPanel, type Panel } from './support/panel.js';
 
@@ -29,7 +30,7 @@ async function sqlStats(where: string, bind: unknown[] = []) {
     `SELECT count(*)::int AS requests, (count(*) FILTER (WHERE success))::int AS successes, COALESCE(sum(prompt_tokens), 0)::text AS prompt,
             COALESCE(sum(completion_tokens), 0)::text AS completion, COALESCE(sum(thoughts_tokens), 0)::text AS thoughts, COALESCE(sum(total_tokens), 0)::text AS total,
             COALESCE(sum(cost_usd), 0)::text AS cost, avg(response_time_ms)::float8 AS avg,
-            percentile_cont(0.95) WITHIN GROUP (ORDER BY response_time_ms) AS p95
+            percentile_disc(0.95) WITHIN GROUP (ORDER BY response_time_ms) AS p95
      FROM ai_usage_logs WHERE ${where}`,
   );
   const bySection = await q<{ section: string; requests: number; total: string }>(`SELECT section, count(*)::int AS requests, sum(total_tokens)::text AS total FROM ai_usage_logs WHERE ${where} GROUP BY section`);
@@ -43,6 +44,14 @@ async function statsFor(params: Record<string, string>) {
   return body.stats;
 }
 
+/** A p95 from the aggregate's histogram: the bound of the bucket holding the exact p95, never below it. */
+function expectHistogramP95(p95: { value: number | null; method: string; above: number | null }, exact: number | null) {
+  expect(p95.method).toBe('histogram');
+  if (exact === null) return expect(p95.value).toBeNull();
+  expect(p95.value).toBeGreaterThanOrEqual(exact);
+  expect(p95.value).toBe(LATENCY_BUCKET_BOUNDS_MS.find((bound) => bound >= exact));
+}
+
 function expectSame(stats: any, expected: Awaited<ReturnType<typeof sqlStats>>) {
   const t = expected.totals;
   expect(stats.totals).toMatchObject({ requests: t.requests, successes: t.successes, failures: t.requests - t.successes, promptTokens: t.prompt, completionTokens: t.completion, thoughtsTokens: t.thoughts, totalTokens: t.total });
@@ -50,7 +59,8 @@ function expectSame(stats: any, expected: Awaited<ReturnType<typeof sqlStats>>) 
   expect(stats.totals.costUsd.replace(/\.?0+$/, '')).toBe(t.cost.replace(/\.?0+$/, ''));
   if (t.avg === null) expect(stats.totals.avgResponseTimeMs).toBeNull();
   else expect(stats.totals.avgResponseTimeMs).toBeCloseTo(t.avg, 9);
-  expect(stats.p95ResponseTime).toEqual({ value: t.p95, method: 'exact' });
+  if (stats.source === 'ai_usage_logs') expect(stats.p95ResponseTime).toEqual({ value: t.p95, method: 'exact' });
+  else expectHistogramP95(stats.p95ResponseTime, t.p95);
   expect(stats.totals.successRate).toBeCloseTo(t.requests ? t.successes / t.requests : 0, 12);
   const sections = Object.fromEntries(stats.bySection.map((s: any) => [s.section, [s.requests, s.totalTokens]]));
   expect(sections).toEqual(Object.fromEntries(expected.bySection.map((s) => [s.section, [s.requests, s.total]])));
@@ -68,10 +78,11 @@ describe('statistics of the current filter and search', () => {
       [{ 'filters.userId': String(alice), 'filters.modelName': 'gemini-2.5-flash' }, `user_id = $1 AND model_name = 'gemini-2.5-flash'`, [alice], 'ai_usage_tracking'],
       [{ 'filters.period': '7d' }, `created_at >= date_trunc('day', now(), 'UTC') - interval '6 days'`, [], 'ai_usage_tracking'],
       [{ 'filters.createdAt~~from': from }, 'created_at >= $1::date', [from], 'ai_usage_tracking'],
-      [{ 'filters.success': 'false' }, 'NOT success', [], 'ai_usage_logs'],
-      [{ 'filters.success': 'true' }, 'success', [], 'ai_usage_tracking - failed logs'],
-      [{ 'filters.success': 'true', 'filters.section': 'chat', 'filters.period': '30d' }, `success AND section = 'chat' AND created_at >= date_trunc('day', now(), 'UTC') - interval '29 days'`, [], 'ai_usage_tracking - failed logs'],
-      [{ 'filters.success': 'true', 'filters.section': 'rag_pipeline' }, `success AND section = 'rag_pipeline'`, [], 'ai_usage_tracking - failed logs'],
+      [{ 'filters.success': 'false' }, 'NOT success', [], 'ai_usage_tracking'],
+      [{ 'filters.success': 'true' }, 'success', [], 'ai_usage_tracking'],
+      [{ 'filters.success': 'true', 'filters.section': 'chat', 'filters.period': '30d' }, `success AND section = 'chat' AND created_at >= date_trunc('day', now(), 'UTC') - interval '29 days'`, [], 'ai_usage_tracking'],
+      [{ 'filters.success': 'true', 'filters.section': 'rag_pipeline' }, `success AND section = 'rag_pipeline'`, [], 'ai_usage_tracking'],
+      [{ 'filters.success': 'false', 'filters.createdAt~~from': '2020-01-01T10:30' }, `NOT success AND created_at >= '2020-01-01T10:30Z'`, [], 'ai_usage_logs'],
       [{ 'filters.q': 'overloaded' }, `error_message ILIKE '%overloaded%'`, [], 'ai_usage_logs'],
       [{ 'filters.q': 'alice', 'filters.success': 'true' }, 'user_id = $1 AND success', [alice], 'ai_usage_logs'],
       [{ 'filters.section': 'no_such_section' }, 'FALSE', [], 'ai_usage_tracking'],
@@ -91,10 +102,14 @@ describe('statistics of the current filter and search', () => {
     }
   });
 
-  it('sample the p95 only above the exact limit, and say so', async () => {
-    const stats = await computeLogStats(panel.app.sequelize, readLogListParams({}), { sections: panel.app.tracker.sections.list() }, { exactUpTo: 5 });
-    expect(stats.p95ResponseTime.method).toBe('sampled');
-    expect(stats.p95ResponseTime.value).toBeGreaterThan(0);
+  it('are exact from the logs up to the limit, and say approximate above it', async () => {
+    const context = { sections: panel.app.tracker.sections.list() };
+    const exact = await computeLogStats(panel.app.sequelize, readLogListParams({ q: 'overloaded' }), context, { exactUpTo: 1000 });
+    expect(exact).toMatchObject({ source: 'ai_usage_logs', approximate: null, p95ResponseTime: { method: 'exact' } });
+    // Above the limit, the whole (one-page) table is the sample: exact again, never an estimate of nothing.
+    const whole = await computeLogStats(panel.app.sequelize, readLogListParams({ q: 'overloaded' }), context, { exactUpTo: 1 });
+    expect(whole).toMatchObject({ source: 'ai_usage_logs', approximate: null });
+    expect(whole.totals).toEqual(exact.totals);
   });
 });
 

@@ -77,3 +77,13 @@ it('refuses malformed days', async () => {
   await expect(reprice(db.sequelize, { actor: 'test', from: '21/11/2026' })).rejects.toThrow(new RepriceOptionError('--from must be a date YYYY-MM-DD, got "21/11/2026"'));
   await expect(reprice(db.sequelize, { actor: 'test', from: '2026-11-22', to: '2026-11-01' })).rejects.toThrow('--from 2026-11-22 is after --to 2026-11-01');
 });
+
+it('moves the failure figures of the aggregate too when a failed request is repriced', async () => {
+  const failedAt = new Date('2026-11-23T10:00:00Z');
+  await tracker.track(event({ userId, modelName: 'failing-model', success: false, errorMessage: 'stream broke', createdAt: failedAt }));
+  await upsertPrices(db.sequelize, [{ ...price(1), model: 'failing-model' }], 'test');
+  expect((await reprice(db.sequelize, { actor: 'test', apply: true, model: 'failing-model' })).appliedRows).toBe(1);
+  const row = await one<Record<string, string>>(db.sequelize, "SELECT failure_cost_usd, failure_unpriced_request_count FROM ai_usage_tracking WHERE model_name = 'failing-model'");
+  expect(row).toEqual({ failure_cost_usd: '0.001200000000', failure_unpriced_request_count: '0' });
+  expect(await aggregateMismatches(db.sequelize)).toEqual([]);
+});

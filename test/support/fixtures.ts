@@ -1,4 +1,5 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
+import { SUMMED } from '../../src/core/record-event-sql.js';
 
 let counter = 0;
 
@@ -34,27 +35,21 @@ export async function one<T extends object>(sequelize: Sequelize, sql: string, b
   return rows[0]!;
 }
 
-/** Rows where the daily aggregate differs from the sum of the logs, in either direction. Empty means consistent. */
+/**
+ * Rows where the daily aggregate differs from the sum of the logs, in either direction, on any
+ * column the tracker sums (SUMMED: counts, tokens, cost, failure figures, latency histogram).
+ * Empty means consistent.
+ */
 export async function aggregateMismatches(sequelize: Sequelize): Promise<unknown[]> {
+  const columns = SUMMED.map(([column]) => column);
   return sequelize.query(
     `WITH sums AS (
        SELECT user_id, (created_at AT TIME ZONE 'UTC')::date AS date, section, model_name,
-              count(*) AS request_count, count(*) FILTER (WHERE success) AS success_count,
-              count(*) FILTER (WHERE NOT success) AS failure_count,
-              count(*) FILTER (WHERE cost_status = 'unpriced') AS unpriced_request_count,
-              sum(tool_use_prompt_tokens) AS tool_use_prompt_tokens, sum(grounding_queries) AS grounding_queries,
-              sum(prompt_tokens) AS prompt_tokens, sum(completion_tokens) AS completion_tokens,
-              sum(thoughts_tokens) AS thoughts_tokens, sum(cached_tokens) AS cached_tokens,
-              sum(total_tokens) AS total_tokens, sum(response_time_ms) AS total_response_time_ms,
-              COALESCE(sum(cost_usd), 0) AS cost_usd
+              ${SUMMED.map(([column, fromLog]) => `sum(${fromLog}) AS ${column}`).join(', ')}
        FROM ai_usage_logs GROUP BY 1, 2, 3, 4)
      SELECT * FROM sums s FULL JOIN ai_usage_tracking t
        ON t.user_id IS NOT DISTINCT FROM s.user_id AND t.date = s.date AND t.section = s.section AND t.model_name = s.model_name
-     WHERE (s.request_count, s.success_count, s.failure_count, s.unpriced_request_count, s.tool_use_prompt_tokens, s.grounding_queries, s.prompt_tokens, s.completion_tokens, s.thoughts_tokens,
-            s.cached_tokens, s.total_tokens, s.total_response_time_ms, s.cost_usd)
-       IS DISTINCT FROM
-           (t.request_count, t.success_count, t.failure_count, t.unpriced_request_count, t.tool_use_prompt_tokens, t.grounding_queries, t.prompt_tokens, t.completion_tokens, t.thoughts_tokens,
-            t.cached_tokens, t.total_tokens, t.total_response_time_ms, t.cost_usd)`,
+     WHERE (${columns.map((c) => `s.${c}`).join(', ')}) IS DISTINCT FROM (${columns.map((c) => `t.${c}`).join(', ')})`,
     { type: QueryTypes.SELECT },
   );
 }

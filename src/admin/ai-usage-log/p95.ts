@@ -1,48 +1,21 @@
-import { LOG_ROW_ESTIMATE_SQL } from './count.js';
-import { QueryTypes, type Sequelize } from 'sequelize';
-import type { LogQuery } from './query.js';
+import { histogramPercentile } from '../../core/latency-histogram.js';
 
-export interface P95Options {
-  /** Computed exactly over this many matching rows or fewer. Default 100,000. */
-  exactUpTo?: number;
-  /** Above that, estimated from a block sample of about this many table rows. Default 100,000. */
-  sampleRows?: number;
-}
-
+/** The 95th percentile of response time, and how it was obtained. */
 export interface ResponseTimeP95 {
-  /** percentile_cont(0.95) of response_time_ms in ms; null without rows. */
+  /**
+   * In ms: `exact` the nearest-rank p95 (percentile_disc) of every matching row; `sampled` the same
+   * over a block sample of the logs; `histogram` the upper bound of the aggregate's latency bucket
+   * holding that p95 (it is at most that), null when that is the open last bucket (see `above`).
+   * Null without rows.
+   */
   value: number | null;
-  /** `exact` over every matching row, or `sampled` (TABLESAMPLE SYSTEM, repeatable) over a large set. */
-  method: 'exact' | 'sampled';
+  method: 'exact' | 'sampled' | 'histogram';
+  /** `histogram` only: the bucket's lower bound; the p95 is above it (null: the first bucket, from 0 ms). */
+  above?: number | null;
 }
 
-type Where = Pick<LogQuery, 'whereSql' | 'bind'>;
-
-async function percentile(sequelize: Sequelize, from: string, query: Where, extraBind: unknown[] = []): Promise<number | null> {
-  const [row] = await sequelize.query<{ p95: number | null }>(
-    `SELECT percentile_cont(0.95) WITHIN GROUP (ORDER BY response_time_ms) AS p95 FROM ${from} ${query.whereSql}`,
-    { bind: [...query.bind, ...extraBind], type: QueryTypes.SELECT },
-  );
-  return row?.p95 ?? null;
-}
-
-/**
- * The 95th percentile of response time needs every matching row's latency (the daily aggregate
- * keeps sums only), so it is exact up to `exactUpTo` rows and sampled above, where sorting a
- * million latencies would take most of a second.
- */
-export async function responseTimeP95(sequelize: Sequelize, query: Where, options: P95Options = {}): Promise<ResponseTimeP95> {
-  const exactUpTo = options.exactUpTo ?? 100_000;
-  // One pass for the common case: up to exactUpTo rows are read once, counted and ranked together.
-  const [bounded] = await sequelize.query<{ n: string; p95: number | null; table_rows: number }>(
-    `SELECT count(*) AS n, percentile_cont(0.95) WITHIN GROUP (ORDER BY response_time_ms) AS p95,
-            ${LOG_ROW_ESTIMATE_SQL} AS table_rows
-     FROM (SELECT response_time_ms FROM ai_usage_logs ${query.whereSql} LIMIT ${exactUpTo + 1}) bounded`,
-    { bind: query.bind, type: QueryTypes.SELECT },
-  );
-  if (Number(bounded!.n) <= exactUpTo) return { value: bounded!.p95 ?? null, method: 'exact' };
-  const percent = Math.min(100, (100 * (options.sampleRows ?? 100_000)) / Math.max(1, Number(bounded!.table_rows)));
-  const sampled = await percentile(sequelize, `ai_usage_logs TABLESAMPLE SYSTEM ($${query.bind.length + 1}::real) REPEATABLE (0)`, query, [percent]);
-  if (sampled === null) return { value: await percentile(sequelize, 'ai_usage_logs', query), method: 'exact' };
-  return { value: sampled, method: 'sampled' };
+/** The p95 read from summed latency-histogram counts (bucket order of LATENCY_BUCKETS). */
+export function p95FromHistogram(counts: readonly (number | string)[]): ResponseTimeP95 {
+  const bucket = histogramPercentile(counts, 0.95);
+  return bucket ? { value: bucket.high, method: 'histogram', above: bucket.low } : { value: null, method: 'histogram', above: null };
 }

@@ -1,28 +1,56 @@
+import { LATENCY_BUCKETS } from '../../core/latency-histogram.js';
 import { INVALID, type LogListParams, type QuickRange } from './filters.js';
-import { buildLogQuery, quickRangeStartSql, type LogQuery } from './query.js';
+import { quickRangeStartSql, type LogQuery } from './query.js';
 import { SqlBinds } from './sql-binds.js';
 
 /** Per-(section, model) sums of the selected rows, as one grouped SELECT, and where they were read from. */
 export interface FiguresSource {
-  /** `ai_usage_tracking - failed logs`: successes as the aggregate minus the (few) failed logs. */
-  table: 'ai_usage_logs' | 'ai_usage_tracking' | 'ai_usage_tracking - failed logs';
-  /** SELECT section, model_name, requests, successes, prompt_tokens, ..., response_time_ms ... GROUP BY section, model_name. */
+  /** `ai_usage_logs sample`: a block sample of the logs, the sums scaled up (approximate). */
+  table: 'ai_usage_logs' | 'ai_usage_tracking' | 'ai_usage_logs sample';
+  /** CTEs (`name AS (...)`, comma-separated) the grouped SELECT reads, if any. */
+  with?: string;
+  /** SELECT section, model_name, requests, successes, prompt_tokens, ..., response_time_ms, unpriced[, h0..hN] ... GROUP BY section, model_name. */
   grouped: string;
   bind: unknown[];
+  /** Whether `grouped` also gives the latency histogram, columns h0..hN (LATENCY_BUCKETS). */
+  histogram: boolean;
+  /** A scalar SQL expression for the 95th percentile (nearest rank) of response_time_ms, when read from log rows. */
+  p95Sql?: string;
 }
 
+const FIGURES = ['requests', 'successes', 'prompt_tokens', 'completion_tokens', 'thoughts_tokens', 'cached_tokens', 'total_tokens', 'cost_usd', 'response_time_ms', 'unpriced'] as const;
+type Figure = (typeof FIGURES)[number];
+const HISTOGRAM = LATENCY_BUCKETS.map((_, i) => `h${i}`);
+
+/** Each figure of the log rows' sums. */
 const LOG_SUMS = `count(*) AS requests, count(*) FILTER (WHERE success) AS successes, sum(prompt_tokens) AS prompt_tokens,
   sum(completion_tokens) AS completion_tokens, sum(thoughts_tokens) AS thoughts_tokens, sum(cached_tokens) AS cached_tokens,
   sum(total_tokens) AS total_tokens, COALESCE(sum(cost_usd), 0) AS cost_usd, sum(response_time_ms) AS response_time_ms,
   count(*) FILTER (WHERE cost_status = 'unpriced') AS unpriced`;
-const AGGREGATE_SUMS = `sum(request_count) AS requests, sum(success_count) AS successes, sum(prompt_tokens) AS prompt_tokens,
-  sum(completion_tokens) AS completion_tokens, sum(thoughts_tokens) AS thoughts_tokens, sum(cached_tokens) AS cached_tokens,
-  sum(total_tokens) AS total_tokens, sum(cost_usd) AS cost_usd, sum(total_response_time_ms) AS response_time_ms,
-  sum(unpriced_request_count) AS unpriced`;
-const SUMMED = ['prompt_tokens', 'completion_tokens', 'thoughts_tokens', 'cached_tokens', 'total_tokens', 'cost_usd', 'response_time_ms', 'unpriced'];
 
-const isUtcMidnight = (date: Date) => date.getTime() % 86_400_000 === 0;
-const utcDay = (date: Date) => date.toISOString().slice(0, 10);
+/** Each figure and histogram bucket as ai_usage_tracking columns, for all requests and for the failed ones. */
+const AGGREGATE: Record<Figure, { all: string; failed: string }> = {
+  requests: { all: 'request_count', failed: 'failure_count' },
+  successes: { all: 'success_count', failed: '0' },
+  prompt_tokens: { all: 'prompt_tokens', failed: 'failure_prompt_tokens' },
+  completion_tokens: { all: 'completion_tokens', failed: 'failure_completion_tokens' },
+  thoughts_tokens: { all: 'thoughts_tokens', failed: 'failure_thoughts_tokens' },
+  cached_tokens: { all: 'cached_tokens', failed: 'failure_cached_tokens' },
+  total_tokens: { all: 'total_tokens', failed: 'failure_total_tokens' },
+  cost_usd: { all: 'cost_usd', failed: 'failure_cost_usd' },
+  response_time_ms: { all: 'total_response_time_ms', failed: 'failure_response_time_ms' },
+  unpriced: { all: 'unpriced_request_count', failed: 'failure_unpriced_request_count' },
+};
+const AGGREGATE_HISTOGRAM = LATENCY_BUCKETS.map((b, i) => ({ name: HISTOGRAM[i]!, all: b.column, failed: b.failureColumn }));
+
+/** The aggregate's sums for every request, only the failed ones (success false), or only the successful ones (all minus failed). */
+function aggregateGrouped(success: boolean | undefined, whereSql: string): string {
+  const pick = (c: { all: string; failed: string }) => (success === undefined ? c.all : success ? `${c.all} - ${c.failed}` : c.failed);
+  const sums = [...FIGURES.map((figure) => `sum(${pick(AGGREGATE[figure])}) AS ${figure}`), ...AGGREGATE_HISTOGRAM.map((h) => `sum(${pick(h)}) AS ${h.name}`)];
+  // A key without a matching request (only successes, when failures are asked for) is no row of the breakdowns.
+  return `SELECT section, model_name, ${sums.join(', ')} FROM ai_usage_tracking ${whereSql}
+    GROUP BY section, model_name HAVING sum(${pick(AGGREGATE.requests)}) > 0`;
+}
 
 /** Conditions on ai_usage_tracking's key (user, section, model) for the same filters of the log. */
 export function aggregateKeyConditions(f: LogListParams['filters'], binds: SqlBinds): string[] {
@@ -34,22 +62,42 @@ export function aggregateKeyConditions(f: LogListParams['filters'], binds: SqlBi
   return where;
 }
 
-/** The sums read from the logs themselves: always possible, a scan of the matching rows. */
-export function logsSource(query: Pick<LogQuery, 'whereSql' | 'bind'>): FiguresSource {
-  return { table: 'ai_usage_logs', grouped: `SELECT section, model_name, ${LOG_SUMS} FROM ai_usage_logs ${query.whereSql} GROUP BY section, model_name`, bind: query.bind };
+const isUtcMidnight = (date: Date) => date.getTime() % 86_400_000 === 0;
+const utcDay = (date: Date) => date.toISOString().slice(0, 10);
+
+/** The columns the log path reads from each matching row. */
+export const LOG_ROW_COLUMNS = 'section, model_name, success, prompt_tokens, completion_tokens, thoughts_tokens, cached_tokens, total_tokens, cost_usd, cost_status, response_time_ms';
+
+/**
+ * The sums and the exact p95 of the matching log rows, read once into a CTE. `limit` caps the rows
+ * read (the caller sees requests == limit when more matched); `sample` reads a repeatable block
+ * sample of that percent of the table instead of all of it.
+ */
+export function logsSource(query: Pick<LogQuery, 'whereSql' | 'bind'>, options: { limit?: number; samplePercent?: number } = {}): FiguresSource {
+  const bind = [...query.bind];
+  const sample = options.samplePercent === undefined ? '' : ` TABLESAMPLE SYSTEM ($${bind.push(options.samplePercent)}::real) REPEATABLE (0)`;
+  const limit = options.limit === undefined ? '' : ` LIMIT ${Math.trunc(options.limit)}`;
+  return {
+    table: sample ? 'ai_usage_logs sample' : 'ai_usage_logs',
+    with: `matching AS MATERIALIZED (SELECT ${LOG_ROW_COLUMNS} FROM ai_usage_logs${sample} ${query.whereSql}${limit})`,
+    grouped: `SELECT section, model_name, ${LOG_SUMS} FROM matching GROUP BY section, model_name`,
+    bind,
+    histogram: false,
+    p95Sql: '(SELECT percentile_disc(0.95) WITHIN GROUP (ORDER BY response_time_ms) FROM matching)',
+  };
 }
 
 /**
  * The same rows' sums read from ai_usage_tracking, when the filters are ones the daily aggregate can
- * answer exactly: user, section, model, and dates on UTC day boundaries (quick ranges when the
- * panel's zone is UTC).
- * The aggregate equals the sum of the logs for every key, so the figures are the same, from a table
- * that is a fraction of the log's size. Undefined when only the logs can answer (search, success,
- * id, or a bound with a time of day).
+ * answer exactly: user, section, model, success (from its failure columns), and dates on UTC day
+ * boundaries (quick ranges only when the panel's zone is UTC: another zone's midnight is not a day
+ * boundary of the aggregate). The aggregate equals the sum of the logs for every key and column, so
+ * the figures are the same, from a table that is a fraction of the log's size, with the latency
+ * histogram for the p95. Undefined when only the logs can answer (search, id, a bound with a time of day).
  */
 export function aggregateSource(params: LogListParams): FiguresSource | undefined {
   const f = params.filters;
-  if (params.search?.trim() || f.success !== undefined || f.id !== undefined || f.createdTo !== undefined) return undefined;
+  if (params.search?.trim() || f.id !== undefined || f.createdTo !== undefined) return undefined;
   if (Object.values(f).some((value) => value === INVALID)) return undefined;
   const binds = new SqlBinds();
   const where = aggregateKeyConditions(f, binds);
@@ -62,42 +110,26 @@ export function aggregateSource(params: LogListParams): FiguresSource | undefine
     where.push(`date < ${binds.add(utcDay(f.createdBefore))}::date`);
   }
   if (f.period) {
-    // The aggregate's days are UTC days: another zone's quick range does not fall on their bounds.
     if (params.timeZone !== 'UTC') return undefined;
     where.push(`date >= (${quickRangeStartSql(f.period as QuickRange, "'UTC'")} AT TIME ZONE 'UTC')::date`);
   }
   const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
-  return { table: 'ai_usage_tracking', grouped: `SELECT section, model_name, ${AGGREGATE_SUMS} FROM ai_usage_tracking ${whereSql} GROUP BY section, model_name`, bind: binds.values };
-}
-
-/**
- * Successes only: every request of the aggregate minus the failed logs (a few percent, read through
- * the partial index on failures), exact by the same invariant, instead of summing nearly every log.
- */
-export function successesSource(params: LogListParams): FiguresSource | undefined {
-  if (params.filters.success !== true) return undefined;
-  const all = aggregateSource({ ...params, filters: { ...params.filters, success: undefined } });
-  if (!all) return undefined;
-  const failed = buildLogQuery({ ...params, filters: { ...params.filters, success: false } }, { firstBind: all.bind.length + 1 });
-  const minus = SUMMED.map((c) => `a.${c} - COALESCE(f.${c}, 0) AS ${c}`).join(', ');
-  const requests = 'a.requests - COALESCE(f.requests, 0)';
   return {
-    table: 'ai_usage_tracking - failed logs',
-    grouped: `SELECT section, model_name, ${requests} AS requests, ${requests} AS successes, ${minus}
-      FROM (${all.grouped}) a LEFT JOIN (${logsSource(failed).grouped}) f USING (section, model_name)
-      WHERE ${requests} > 0`,
-    bind: [...all.bind, ...failed.bind],
+    table: 'ai_usage_tracking',
+    grouped: aggregateGrouped(f.success as boolean | undefined, whereSql),
+    bind: binds.values,
+    histogram: true,
   };
 }
 
 /** Rolls the per-(section, model) sums up into totals, sections and models, in one statement. */
 export function figuresSql(source: FiguresSource): string {
-  return `WITH g AS (${source.grouped})
-    SELECT GROUPING(section) = 0 AS by_section, GROUPING(model_name) = 0 AS by_model, section, model_name,
-           COALESCE(sum(requests), 0) AS requests, COALESCE(sum(successes), 0) AS successes,
-           COALESCE(sum(prompt_tokens), 0) AS prompt_tokens, COALESCE(sum(completion_tokens), 0) AS completion_tokens,
-           COALESCE(sum(thoughts_tokens), 0) AS thoughts_tokens, COALESCE(sum(cached_tokens), 0) AS cached_tokens,
-           COALESCE(sum(total_tokens), 0) AS total_tokens, COALESCE(sum(cost_usd), 0) AS cost_usd,
-           COALESCE(sum(response_time_ms), 0) AS response_time_ms, COALESCE(sum(unpriced), 0) AS unpriced
+  const sums = [...FIGURES, ...(source.histogram ? HISTOGRAM : [])].map((c) => `COALESCE(sum(${c}), 0) AS ${c}`).join(', ');
+  return `WITH ${source.with ? `${source.with}, ` : ''}g AS (${source.grouped})
+    SELECT GROUPING(section) = 0 AS by_section, GROUPING(model_name) = 0 AS by_model, section, model_name, ${sums},
+           ${source.p95Sql ?? 'NULL::float8'} AS p95
     FROM g GROUP BY GROUPING SETS ((), (section), (model_name))`;
 }
+
+/** Names of the histogram columns figuresSql gives when the source has one, in bucket order. */
+export const HISTOGRAM_COLUMNS: readonly string[] = HISTOGRAM;

@@ -1,8 +1,9 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
 import type { LogListParams } from './filters.js';
-import { responseTimeP95, type P95Options, type ResponseTimeP95 } from './p95.js';
-import { prepareLogQuery, type LogQueryContext } from './query.js';
-import { aggregateSource, figuresSql, logsSource, successesSource, type FiguresSource } from './stats-source.js';
+import { LOG_ROW_ESTIMATE_SQL } from './count.js';
+import { p95FromHistogram, type ResponseTimeP95 } from './p95.js';
+import { prepareLogQuery, type LogQuery, type LogQueryContext } from './query.js';
+import { aggregateSource, figuresSql, HISTOGRAM_COLUMNS, logsSource, type FiguresSource } from './stats-source.js';
 
 /** Figures over a set of log rows. Token sums and cost are exact decimal strings. */
 export interface LogFigures {
@@ -33,8 +34,14 @@ export interface LogStats {
   bySection: (LogFigures & { section: string })[];
   /** Largest first. */
   byModel: (LogFigures & { modelName: string })[];
-  /** Where the sums came from: the daily aggregate when the filters allow it (for successes, minus the failed logs), else the logs. */
+  /** Where the figures came from: the daily aggregate when the filters allow it, else the logs (or a sample of them). */
   source: FiguresSource['table'];
+  /**
+   * Set when the figures are estimates: more rows matched than the logs are summed for, so they come
+   * from a block sample of the table (`samplePercent` percent of it, where `sampledRequests` rows
+   * matched), scaled up. Null when exact.
+   */
+  approximate: { sampledRequests: number; samplePercent: number } | null;
 }
 
 interface FiguresRow {
@@ -52,49 +59,95 @@ interface FiguresRow {
   cost_usd: string;
   response_time_ms: string;
   unpriced: string;
+  p95: number | null;
+  [bucket: `h${number}`]: string;
 }
 
-function figures(row: FiguresRow): LogFigures {
-  const requests = Number(row.requests);
-  const successes = Number(row.successes);
+/** A row's figures; `scale` > 1 turns a sample's sums into estimates of the whole. */
+function figures(row: FiguresRow, scale = 1): LogFigures {
+  const count = (text: string) => Math.round(Number(text) * scale);
+  const sum = (text: string) => (scale === 1 ? text : String(count(text)));
+  const requests = count(row.requests);
+  const successes = count(row.successes);
+  const sampled = Number(row.requests);
   return {
     requests,
     successes,
     failures: requests - successes,
     successRate: requests ? successes / requests : 0,
-    promptTokens: row.prompt_tokens,
-    completionTokens: row.completion_tokens,
-    thoughtsTokens: row.thoughts_tokens,
-    cachedTokens: row.cached_tokens,
-    totalTokens: row.total_tokens,
-    costUsd: row.cost_usd,
-    unpricedRequests: Number(row.unpriced),
-    avgResponseTimeMs: requests ? Number(row.response_time_ms) / requests : null,
+    promptTokens: sum(row.prompt_tokens),
+    completionTokens: sum(row.completion_tokens),
+    thoughtsTokens: sum(row.thoughts_tokens),
+    cachedTokens: sum(row.cached_tokens),
+    totalTokens: sum(row.total_tokens),
+    costUsd: scale === 1 ? row.cost_usd : (Number(row.cost_usd) * scale).toFixed(6),
+    unpricedRequests: count(row.unpriced),
+    avgResponseTimeMs: sampled ? Number(row.response_time_ms) / sampled : null,
   };
 }
 
-const byRequests = (a: LogFigures, b: LogFigures) => b.requests - a.requests;
+/** Largest first; equal ones by name, so both sources list them alike. */
+const byRequests = (a: LogFigures & { name: string }, b: LogFigures & { name: string }) => b.requests - a.requests || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
-export type LogStatsOptions = P95Options;
+export interface LogStatsOptions {
+  /** The logs are summed exactly up to this many matching rows; above, estimated from a block sample. Default 10,000. */
+  exactUpTo?: number;
+  /** The sample takes about this many rows of the table. Default 100,000. */
+  sampleRows?: number;
+}
+
+/** Rows of ai_usage_logs by the planner's statistics (-1 before any analyze). */
+async function logRowsEstimate(sequelize: Sequelize): Promise<number> {
+  const [row] = await sequelize.query<{ n: string }>(`SELECT ${LOG_ROW_ESTIMATE_SQL} AS n`, { type: QueryTypes.SELECT });
+  return Number(row?.n ?? -1);
+}
+
+function statsOf(rows: FiguresRow[], source: FiguresSource, approximate: LogStats['approximate'] = null): LogStats {
+  const scale = approximate ? 100 / approximate.samplePercent : 1;
+  const total = rows.find((r) => !r.by_section && !r.by_model)!;
+  const p95: ResponseTimeP95 = source.histogram
+    ? p95FromHistogram(HISTOGRAM_COLUMNS.map((c) => total[c as `h${number}`] ?? 0))
+    : { value: total.p95 ?? null, method: approximate ? 'sampled' : 'exact' };
+  return {
+    totals: figures(total, scale),
+    p95ResponseTime: p95,
+    bySection: rows.filter((r) => r.by_section).map((r) => ({ name: r.section!, section: r.section!, ...figures(r, scale) })).sort(byRequests).map(({ name: _, ...row }) => row),
+    byModel: rows.filter((r) => r.by_model).map((r) => ({ name: r.model_name!, modelName: r.model_name!, ...figures(r, scale) })).sort(byRequests).map(({ name: _, ...row }) => row),
+    source: source.table,
+    approximate,
+  };
+}
 
 /**
- * Totals, rates, latency and breakdowns for one list request. Sums come from one grouped scan
- * (of the daily aggregate when it can answer exactly, else of the logs) and the p95 from the logs,
- * in parallel.
+ * What the aggregate cannot answer (a search, an id, a time of day) is read from the logs: exactly up
+ * to `exactUpTo` matching rows, otherwise from a repeatable block sample of the table, scaled up and
+ * marked approximate, so the cost stays bounded at any table size.
+ */
+export async function logStats(sequelize: Sequelize, query: LogQuery, options: LogStatsOptions = {}): Promise<LogStats> {
+  const select = (source: FiguresSource) => sequelize.query<FiguresRow>(figuresSql(source), { bind: source.bind, type: QueryTypes.SELECT });
+  const exactUpTo = options.exactUpTo ?? 10_000;
+  const capped = logsSource(query, { limit: exactUpTo + 1 });
+  const [cappedRows, tableRows] = await Promise.all([select(capped), logRowsEstimate(sequelize)]);
+  if (Number(cappedRows.find((r) => !r.by_section && !r.by_model)!.requests) <= exactUpTo) return statsOf(cappedRows, capped);
+  const samplePercent = Math.min(100, (100 * (options.sampleRows ?? 100_000)) / Math.max(1, tableRows));
+  const sampled = logsSource(query, samplePercent < 100 ? { samplePercent } : {});
+  const sampleRows = await select(sampled);
+  const sampledRequests = Number(sampleRows.find((r) => !r.by_section && !r.by_model)!.requests);
+  if (samplePercent < 100 && sampledRequests > 0) return statsOf(sampleRows, sampled, { sampledRequests, samplePercent });
+  // The sample missed every matching row (or is the whole table): only the full sum can answer.
+  const all = samplePercent < 100 ? logsSource(query) : sampled;
+  return statsOf(samplePercent < 100 ? await select(all) : sampleRows, all);
+}
+
+/**
+ * Totals, rates, latency and breakdowns for one list request, in one grouped statement: over the
+ * daily aggregate (with its latency histogram) when the filters allow it, else over the logs.
  */
 export async function computeLogStats(sequelize: Sequelize, params: LogListParams, context: LogQueryContext, options: LogStatsOptions = {}): Promise<LogStats> {
-  const query = await prepareLogQuery(sequelize, params, { sections: context.sections });
-  const source: FiguresSource = aggregateSource(params) ?? successesSource(params) ?? logsSource(query);
-  const [rows, p95] = await Promise.all([
-    sequelize.query<FiguresRow>(figuresSql(source), { bind: source.bind, type: QueryTypes.SELECT }),
-    responseTimeP95(sequelize, query, options),
-  ]);
-  const total = rows.find((r) => !r.by_section && !r.by_model);
-  return {
-    totals: figures(total!),
-    p95ResponseTime: p95,
-    bySection: rows.filter((r) => r.by_section).map((r) => ({ section: r.section!, ...figures(r) })).sort(byRequests),
-    byModel: rows.filter((r) => r.by_model).map((r) => ({ modelName: r.model_name!, ...figures(r) })).sort(byRequests),
-    source: source.table,
-  };
+  const aggregate = aggregateSource(params);
+  if (aggregate) {
+    const rows = await sequelize.query<FiguresRow>(figuresSql(aggregate), { bind: aggregate.bind, type: QueryTypes.SELECT });
+    return statsOf(rows, aggregate);
+  }
+  return logStats(sequelize, await prepareLogQuery(sequelize, params, { sections: context.sections }), options);
 }

@@ -23,14 +23,40 @@ interface Figures {
 
 interface Stats {
   totals: Figures;
-  p95ResponseTime: { value: number | null; method: 'exact' | 'sampled' };
+  p95ResponseTime: { value: number | null; method: 'exact' | 'sampled' | 'histogram'; above?: number | null };
   bySection: (Figures & { section: string })[];
   byModel: (Figures & { modelName: string })[];
+  approximate: { sampledRequests: number; samplePercent: number } | null;
 }
 
-function Card({ label, value, detail, testid }: { label: string; value: string; detail?: string; testid: string }) {
+/** The p95 as shown: a histogram's gives the bound of its latency bucket ("≤"), a sample's is approximate ("≈"). */
+function p95Text(p95: Stats['p95ResponseTime']): string {
+  if (p95.method === 'histogram') {
+    if (p95.value === null && p95.above != null) return `p95 > ${formatMs(p95.above)}`;
+    return `p95 ${p95.value === null ? '' : '≤ '}${formatMs(p95.value)}`;
+  }
+  return `p95 ${p95.method === 'sampled' ? '≈ ' : ''}${formatMs(p95.value)}`;
+}
+
+const P95_HELP: Record<Stats['p95ResponseTime']['method'], string> = {
+  histogram: 'From the daily totals, which keep response times in buckets (25 ms, 50 ms, 100 ms, … doubling): the 95th percentile is at most the bucket bound shown.',
+  exact: 'The 95th percentile of the matching requests.',
+  sampled: 'The 95th percentile of the matching requests in a sample of the log.',
+};
+
+function ApproximateNotice({ approximate }: { approximate: NonNullable<Stats['approximate']> }) {
+  const percent = approximate.samplePercent < 1 ? approximate.samplePercent.toPrecision(2) : formatInt(Math.round(approximate.samplePercent));
   return (
-    <Box data-testid={testid} style={{ background: '#fff', border: '1px solid #e5e7eb', borderRadius: 8, padding: '10px 14px', minWidth: 150 }}>
+    <Text data-testid="stats-approximate" style={{ background: '#fffbeb', border: '1px solid #fcd34d', borderRadius: 6, padding: '6px 10px', marginBottom: 12, fontSize: 13 }}>
+      <strong>Approximate:</strong> too many requests match to sum them all, so these figures are estimated from a {percent}% sample of the log
+      ({formatInt(approximate.sampledRequests)} matching requests sampled). Filters without a search or a time of day are exact.
+    </Text>
+  );
+}
+
+function Card({ label, value, detail, testid, title }: { label: string; value: string; detail?: string; testid: string; title?: string }) {
+  return (
+    <Box data-testid={testid} title={title} style={{ background: '#fff', border: '1px solid #e5e7eb', borderRadius: 8, padding: '10px 14px', minWidth: 150 }}>
       <Text style={{ color: '#6b7280', fontSize: 12 }}>{label}</Text>
       <Text data-testid={`${testid}-value`} style={{ fontSize: 20, fontWeight: 600 }}>{value}</Text>
       {detail ? <Text style={{ color: '#6b7280', fontSize: 12 }}>{detail}</Text> : null}
@@ -94,15 +120,17 @@ export function StatsPanel({ resource, search }: { resource: ResourceJSON; searc
     return <Pill background={color} color={textOn(color)}>{sections[id]?.label ?? id}</Pill>;
   };
   const p95 = stats.p95ResponseTime;
+  const about = stats.approximate ? '≈ ' : '';
   return (
     <Box data-testid="stats-panel" mb="lg">
+      {stats.approximate ? <ApproximateNotice approximate={stats.approximate} /> : null}
       <UnpricedNotice total={t.unpricedRequests} models={stats.byModel} />
       <Box style={{ display: 'flex', flexWrap: 'wrap', gap: 12, marginBottom: 12 }}>
-        <Card testid="stat-requests" label="Requests" value={formatInt(t.requests)} />
-        <Card testid="stat-tokens" label="Tokens" value={formatInt(t.totalTokens)} detail={`in ${formatInt(t.promptTokens)} · out ${formatInt(t.completionTokens)} · thoughts ${formatInt(t.thoughtsTokens)}`} />
-        <Card testid="stat-cost" label="Cost" value={formatCost(t.costUsd)} detail={t.unpricedRequests ? `+ ${formatInt(t.unpricedRequests)} unpriced requests` : undefined} />
+        <Card testid="stat-requests" label="Requests" value={`${about}${formatInt(t.requests)}`} />
+        <Card testid="stat-tokens" label="Tokens" value={`${about}${formatInt(t.totalTokens)}`} detail={`in ${formatInt(t.promptTokens)} · out ${formatInt(t.completionTokens)} · thoughts ${formatInt(t.thoughtsTokens)}`} />
+        <Card testid="stat-cost" label="Cost" value={`${about}${formatCost(t.costUsd)}`} detail={t.unpricedRequests ? `+ ${formatInt(t.unpricedRequests)} unpriced requests` : undefined} />
         <Card testid="stat-success" label="Success rate" value={t.requests ? formatRate(t.successRate) : '—'} detail={`${formatInt(t.successes)} ok · ${formatInt(t.failures)} failed`} />
-        <Card testid="stat-latency" label="Response time" value={`avg ${formatMs(t.avgResponseTimeMs)}`} detail={`p95 ${p95.method === 'sampled' ? '≈ ' : ''}${formatMs(p95.value)}${p95.method === 'sampled' ? ' (sampled)' : ''}`} />
+        <Card testid="stat-latency" label="Response time" value={`avg ${formatMs(t.avgResponseTimeMs)}`} detail={p95Text(p95)} title={P95_HELP[p95.method]} />
       </Box>
       {t.requests ? (
         <Box style={{ display: 'flex', flexWrap: 'wrap', gap: 16 }}>

@@ -12,7 +12,7 @@ WITH wanted AS (
   SELECT * FROM jsonb_to_recordset($1::jsonb) AS c (id uuid, created_at timestamptz, old_status text, old_cost numeric,
     old_price_id integer, new_status text, new_cost numeric, new_price_id integer)
 ), old AS (
-  SELECT l.id, l.created_at, l.user_id, l.section, l.model_name, l.cost_status, l.cost_usd, l.price_id,
+  SELECT l.id, l.created_at, l.user_id, l.section, l.model_name, l.success, l.cost_status, l.cost_usd, l.price_id,
          w.new_status, w.new_cost, w.new_price_id,
          COALESCE(w.new_cost, 0) - COALESCE(l.cost_usd, 0) AS delta
   FROM ai_usage_logs AS l JOIN wanted AS w ON w.id = l.id AND w.created_at = l.created_at
@@ -24,10 +24,14 @@ WITH wanted AS (
   RETURNING l.id
 ), aggregates AS (
   UPDATE ai_usage_tracking AS t
-  SET cost_usd = t.cost_usd + d.delta, unpriced_request_count = t.unpriced_request_count + d.unpriced, updated_at = now()
+  SET cost_usd = t.cost_usd + d.delta, unpriced_request_count = t.unpriced_request_count + d.unpriced,
+      failure_cost_usd = t.failure_cost_usd + d.failure_delta, failure_unpriced_request_count = t.failure_unpriced_request_count + d.failure_unpriced,
+      updated_at = now()
   FROM (
     SELECT user_id, (created_at AT TIME ZONE 'UTC')::date AS date, section, model_name, sum(delta) AS delta,
-           sum((new_status = 'unpriced')::int - (cost_status = 'unpriced')::int) AS unpriced
+           sum((new_status = 'unpriced')::int - (cost_status = 'unpriced')::int) AS unpriced,
+           COALESCE(sum(delta) FILTER (WHERE NOT success), 0) AS failure_delta,
+           COALESCE(sum((new_status = 'unpriced')::int - (cost_status = 'unpriced')::int) FILTER (WHERE NOT success), 0) AS failure_unpriced
     FROM old GROUP BY 1, 2, 3, 4
   ) AS d
   WHERE t.user_id IS NOT DISTINCT FROM d.user_id AND t.date = d.date AND t.section = d.section AND t.model_name = d.model_name
