@@ -1,7 +1,7 @@
 import { readLogListParams } from '../../src/admin/ai-usage-log/filters.js';
 import { prepareLogQuery } from '../../src/admin/ai-usage-log/query.js';
 import { computeLogStats, logStats, type LogStats } from '../../src/admin/ai-usage-log/stats.js';
-import { createTracker, type Tracker } from '../../src/core/index.js';
+import { createTracker, MAX_EVENT_AGE_LIMIT_MS, type Tracker } from '../../src/core/index.js';
 import { LATENCY_BUCKET_BOUNDS_MS } from '../../src/core/latency-histogram.js';
 import { createMigrator } from '../../src/core/migrator.js';
 import { BUILTIN_MIGRATION_DIRS } from '../../src/runtime/builtin-plugins.js';
@@ -22,7 +22,7 @@ const LATENCIES = [0, 3, 25, 26, 49, 50, 51, 99, 180, 400, 401, 777, 1_200, 1_60
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  tracker = createTracker({ sequelize: db.sequelize, logger: { warn: () => {}, error: () => {} } });
+  tracker = createTracker({ sequelize: db.sequelize, logger: { warn: () => {}, error: () => {} }, maxEventAgeMs: MAX_EVENT_AGE_LIMIT_MS });
   users = [await insertUser(db.sequelize), await insertUser(db.sequelize), await insertUser(db.sequelize)];
   const plan = [['chat', 'gemini-2.5-flash'], ['chat', 'gemini-2.5-pro'], ['knowledge_qa', 'gemini-2.5-pro'], ['intent_detection', 'late-model']] as const;
   for (let i = 0; i < 400; i++) {
