@@ -33,6 +33,13 @@ interface Health {
   status: 'ok' | 'degraded' | 'spool_full';
   database: 'up' | 'down';
   spool: { depth: number; oldestAgeSeconds: number | null; deadLetters: number; lastDrainAt: string | null };
+  partitions?: {
+    oldestMonth: string | null;
+    newestMonth: string | null;
+    defaultRows: number;
+    warning: string | null;
+    retention: { keepMonths: number | null; archive: boolean; droppedMonths: number; lastDroppedMonth: string | null };
+  } | null;
 }
 
 const HEALTH_COLOURS = { ok: '#15803d', degraded: '#b45309', spool_full: '#b91c1c' };
@@ -47,9 +54,27 @@ function HealthLine({ health }: { health: Health }) {
     `last drain ${spool.lastDrainAt ? new Date(spool.lastDrainAt).toLocaleString() : 'never'}`,
   ];
   return (
-    <Text data-testid="ledger-health" mb="lg" style={{ fontSize: 13 }}>
+    <Text data-testid="ledger-health" mb={health.partitions ? 'sm' : 'lg'} style={{ fontSize: 13 }}>
       <span style={{ color: HEALTH_COLOURS[health.status], fontWeight: 600 }}>Ledger {health.status.replace('_', ' ')}</span> · {parts.join(' · ')}
     </Text>
+  );
+}
+
+/** The log's monthly partitions and the retention setting (AI_USAGE_RETENTION_KEEP_MONTHS), with the default-partition warning. */
+function PartitionsLine({ partitions }: { partitions: NonNullable<Health['partitions']> }) {
+  const { retention } = partitions;
+  const parts = [
+    `log partitions ${partitions.oldestMonth ?? '?'} to ${partitions.newestMonth ?? '?'}`,
+    retention.keepMonths === null
+      ? 'retention off (logs kept for ever)'
+      : `retention: logs kept ${retention.keepMonths} month${retention.keepMonths === 1 ? '' : 's'}${retention.archive ? ', archived before dropping' : ''}, daily totals for ever`,
+    ...(retention.droppedMonths > 0 ? [`${formatInt(retention.droppedMonths)} month(s) of logs dropped, the last ${retention.lastDroppedMonth}`] : []),
+  ];
+  return (
+    <>
+      <Text data-testid="ledger-partitions" mb={partitions.warning ? 'default' : 'lg'} style={{ fontSize: 13, color: '#4b5563' }}>{parts.join(' · ')}</Text>
+      {partitions.warning ? <MessageBox mb="lg" variant="danger" data-testid="partitions-warning" message={partitions.warning} /> : null}
+    </>
   );
 }
 
@@ -103,6 +128,7 @@ const Dashboard: React.FC = () => {
         <MessageBox mb="lg" variant="info" data-testid="gemini-simulated" message="Gemini is simulated: GEMINI_API_KEY is unset, so the features' AI calls go to the built-in simulator. Set GEMINI_API_KEY to call Gemini." />
       ) : null}
       {data.health ? <HealthLine health={data.health} /> : null}
+      {data.health?.partitions ? <PartitionsLine partitions={data.health.partitions} /> : null}
       <Box style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', flexWrap: 'wrap', gap: 12, marginBottom: 16 }}>
         <H2 mb="0" data-testid="dashboard-range">AI usage, {data.range.from} to {data.range.to} <span data-testid="dashboard-zone" style={{ color: '#6b7280', fontSize: '0.7em' }}>days in {data.range.timeZone}</span></H2>
         <Box style={{ display: 'flex', gap: 6 }}>
