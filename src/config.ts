@@ -1,3 +1,4 @@
+import { loadBudgetConfig, type BudgetConfig } from './core/budgets/config.js';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -51,6 +52,8 @@ export interface AppConfig {
   maxEventAgeMs: number;
   /** Monthly log partitions kept ahead and retention (see README, Operations). */
   partitions: PartitionsConfig;
+  /** Budgets enforced before each Gemini call: fail mode, subscription quota mode, hold expiry (README, Budgets). */
+  budgets: BudgetConfig;
   /** IANA zone of every day, date and time the panel shows, filters and exports (AI_USAGE_PANEL_TIME_ZONE, default UTC). */
   panelTimeZone: string;
   /** Trusted proxies and origins, upload directory, login throttling. */
@@ -129,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     maxEventAgeMs: maxEventAgeDays(env) * 86_400_000,
     partitions: loadPartitionsConfig(env),
+    budgets: loadBudgetConfig(env),
     panelTimeZone: timeZone(env),
     security: loadSecurityConfig(env),
   };

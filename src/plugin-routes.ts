@@ -1,6 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { describeFailure } from './gemini/failure.js';
-import { HttpError } from './http/errors.js';
+import { budgetHttpError, HttpError } from './http/errors.js';
+import { BudgetExceededError, BudgetUnavailableError } from './core/errors.js';
 
 /** Helpers for plugin JSON routes: the authenticated user, input checks, and error answers. */
 export { apiUserOf, type ApiUser } from './http/api-auth.js';
@@ -36,9 +37,12 @@ export function stringField(body: unknown, field: string, rule: StringRule): str
 
 /**
  * The HTTP answer to a failed Gemini call (already recorded in the ledger by the instrumentation):
- * 429 stays 429 so clients back off, a timeout is 504, anything else from the provider is 502.
+ * 429 stays 429 so clients back off, a timeout is 504, anything else from the provider is 502. A call
+ * a budget refused (never sent) is 429 with code budget_exceeded (503 budget_unavailable when its
+ * budgets could not be checked).
  */
 export function aiFailure(error: unknown): HttpError {
+  if (error instanceof BudgetExceededError || error instanceof BudgetUnavailableError) return budgetHttpError(error);
   const failure = describeFailure(error);
   const status = failure.httpStatus === 429 ? 429 : failure.kind === 'timeout' ? 504 : 502;
   return new HttpError(status, `the AI request failed: ${failure.message}`, { kind: failure.kind, ...(failure.httpStatus ? { provider_status: failure.httpStatus } : {}) });

@@ -30,6 +30,7 @@ function generationError(error: unknown): never {
   const details = { page_id: error.page.id, status: 'failed' };
   if (error.cause instanceof QAOutputError) throw new HttpError(502, `the AI answer was not usable: ${error.reason}`, details);
   const failure = aiFailure(error.cause);
+  if (failure.body) throw new HttpError(failure.status, failure.message, undefined, { error: { ...(failure.body as { error: object }).error, ...details } });
   throw new HttpError(failure.status, failure.message, { ...(failure.details as object), ...details });
 }
 

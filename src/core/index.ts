@@ -10,3 +10,4 @@ export * from './models/index.js';
 export * from './users/user-id.js';
 export { userIdDataType } from './users/user-model.js';
 export { OWN_USERS, resolveUserReference, type UserReference, type UserReferenceOptions } from './users/user-reference.cjs';
+export * from './budgets/index.js';

@@ -1,10 +1,14 @@
+import { activeSubscriptionSql } from './active-subscription-sql.js';
+import { SETTLE_BUDGETS_CTES } from './budgets/settle-sql.js';
 import { LATENCY_BUCKETS } from './latency-histogram.js';
 
+export { activeSubscriptionSql };
+
 /**
- * The one statement that records an event: the log row, the daily aggregate and the billing debit
- * as data-modifying CTEs of a single statement, so the three succeed or fail together and take one
- * round trip. The aggregate and the debit read from `log`, which is empty when the id was already
- * recorded: a replay changes nothing.
+ * The one statement that records an event: the log row, the daily aggregate, the billing debit and
+ * the budgets' settle as data-modifying CTEs of a single statement, so they succeed or fail together
+ * and take one round trip. Everything after `log` reads from it, and `log` is empty when the id was
+ * already recorded: a replay changes nothing (and settles nothing twice).
  */
 
 /**
@@ -14,18 +18,6 @@ import { LATENCY_BUCKETS } from './latency-histogram.js';
  */
 const LOG_CONFLICT_TARGET = '(id, created_at)';
 const AGGREGATE_CONFLICT_TARGET = '(user_id, date, section, model_name)';
-
-/** The id of the subscription a log row (`row`, with user_id and created_at) debits: the one active at created_at. */
-export function activeSubscriptionSql(row: string): string {
-  return `(
-    SELECT active.id FROM subscriptions AS active
-    WHERE active.user_id = ${row}.user_id
-      AND active.period_start <= ${row}.created_at AND active.period_end > ${row}.created_at
-      AND (active.canceled_at IS NULL OR active.canceled_at > ${row}.created_at)
-    ORDER BY active.period_start DESC, active.id DESC
-    LIMIT 1
-  )`;
-}
 
 /** What a failed log row adds to a column, 0 for a success. */
 const ifFailed = (expression: string) => `CASE WHEN success THEN 0 ELSE ${expression} END`;
@@ -87,7 +79,7 @@ WITH log AS (
   FROM log
   WHERE s.id = ${activeSubscriptionSql('log')}
   RETURNING s.id, s.tokens_used, s.token_quota
-)
+), ${SETTLE_BUDGETS_CTES}
 SELECT (SELECT count(*) FROM log)::int AS inserted,
        (SELECT count(*) FROM aggregate)::int AS aggregated,
        billing.id AS subscription_id, billing.tokens_used, billing.token_quota

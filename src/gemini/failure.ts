@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 
 /** Why a call failed, as recorded in metadata.error_kind. */
-export type FailureKind = 'http' | 'timeout' | 'aborted' | 'network' | 'malformed_response' | 'blocked' | 'invalid_output' | 'client';
+export type FailureKind = 'http' | 'timeout' | 'aborted' | 'network' | 'malformed_response' | 'blocked' | 'invalid_output' | 'client' | 'budget_exceeded' | 'budget_unavailable';
 
 /** A failed Gemini call, described for the ledger. */
 export interface FailureFacts {

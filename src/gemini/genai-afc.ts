@@ -25,11 +25,11 @@ export function hookHttpCalls(models: Models): boolean {
   if (typeof unary !== 'function' || typeof stream !== 'function') return false;
   target.generateContentInternal = function (this: unknown, params: unknown) {
     const hop = currentHop.getStore();
-    return hop ? hop(() => unary.call(this, params)) : unary.call(this, params);
+    return hop ? hop(() => unary.call(this, params), params) : unary.call(this, params);
   };
   target.generateContentStreamInternal = function (this: unknown, params: unknown) {
     const hop = currentStreamHop.getStore();
-    return hop ? hop(() => stream.call(this, params) as Promise<AsyncIterable<unknown>>) : stream.call(this, params);
+    return hop ? hop(() => stream.call(this, params) as Promise<AsyncIterable<unknown>>, params) : stream.call(this, params);
   };
   target[HOOKED] = true;
   return true;

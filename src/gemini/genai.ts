@@ -1,4 +1,5 @@
-import type { Chat, Chats, CreateChatParameters, GenerateContentConfig, GenerateContentResponse, GoogleGenAI, Models } from '@google/genai';
+import type { Chat, Chats, Content, ContentListUnion, CreateChatParameters, GenerateContentConfig, GenerateContentParameters, GenerateContentResponse, GoogleGenAI, Models, PartListUnion } from '@google/genai';
+import type { RequestShape } from './call-bounds.js';
 import { embeddingUsage } from './embeddings.js';
 import type { CallInfo, Instrumentation, StreamAdapter } from './instrumentation.js';
 import { hookHttpCalls, outsideHops, usesAutomaticFunctionCalling, withHops, withStreamHops } from './genai-afc.js';
@@ -9,8 +10,41 @@ import type { TrackingContext } from './types.js';
 const SDK = '@google/genai';
 type Chunks = AsyncGenerator<GenerateContentResponse>;
 
-function callInfo(operation: string, model: string, request: unknown, config?: GenerateContentConfig): CallInfo {
-  return { sdk: SDK, operation, model, requestText: () => collectText(request), signal: config?.abortSignal, serviceTier: config?.serviceTier };
+/** What a generate call sends (`contents`, with a chat's history) and may write, under `config`. */
+function generateShape(models: Models, model: string, contents: unknown[], config: GenerateContentConfig | undefined): RequestShape {
+  return {
+    input: [contents, config?.systemInstruction, config?.tools, config?.toolConfig],
+    maxOutputTokens: config?.maxOutputTokens,
+    thinkingBudget: config?.thinkingConfig?.thinkingBudget,
+    tools: config?.tools,
+    cachedContent: config?.cachedContent,
+    countTokens: async () => (await models.countTokens({ model, contents: contents.flat() as ContentListUnion })).totalTokens ?? Number.NaN,
+  };
+}
+
+/** An AFC hop's own parameters (the SDK's accumulated contents) as a shape. */
+const hopShape = (models: Models) => (params: unknown) => {
+  const { model, contents, config } = params as GenerateContentParameters;
+  return generateShape(models, model, [contents], config);
+};
+
+function callInfo(operation: string, model: string, request: unknown, config: GenerateContentConfig | undefined, shape: () => RequestShape, models?: Models): CallInfo {
+  return {
+    sdk: SDK,
+    operation,
+    model,
+    requestText: () => collectText(request),
+    signal: config?.abortSignal,
+    serviceTier: config?.serviceTier,
+    shape,
+    ...(models ? { hopShape: hopShape(models) } : {}),
+  };
+}
+
+/** A chat message as a user Content, for counting it with the chat's history. */
+function messageContent(message: PartListUnion): Content {
+  const parts = (Array.isArray(message) ? message : [message]).map((part) => (typeof part === 'string' ? { text: part } : part));
+  return { role: 'user', parts };
 }
 
 /**
@@ -53,13 +87,13 @@ function cancellable(config: GenerateContentConfig | undefined): { config: Gener
 function trackModels(models: Models, context: TrackingContext, instrumentation: Instrumentation): Models {
   const tracked = Object.create(models) as Models;
   tracked.generateContent = (params) =>
-    generate(instrumentation, context, callInfo('generateContent', params.model, params.contents, params.config), models, params.config, () => models.generateContent(params));
+    generate(instrumentation, context, callInfo('generateContent', params.model, params.contents, params.config, () => generateShape(models, params.model, [params.contents], params.config), models), models, params.config, () => models.generateContent(params));
   tracked.generateContentStream = (params) => {
-    const call = callInfo('generateContentStream', params.model, params.contents, params.config);
+    const call = callInfo('generateContentStream', params.model, params.contents, params.config, () => generateShape(models, params.model, [params.contents], params.config), models);
     return generateStream(instrumentation, context, call, models, params.config, (config) => models.generateContentStream({ ...params, config }));
   };
   tracked.embedContent = (params) => {
-    const call = callInfo('embedContent', params.model, params.contents, params.config);
+    const call = callInfo('embedContent', params.model, params.contents, params.config, () => ({ input: [params.contents], embedding: true }));
     const inputs = Array.isArray(params.contents) ? params.contents.length : 1;
     const count = async () => (await models.countTokens({ model: params.model, contents: params.contents })).totalTokens ?? Number.NaN;
     const observe = embeddingUsage(instrumentation.embeddingUsage, count, call.requestText, inputs);
@@ -73,12 +107,14 @@ function trackChat(chat: Chat, created: CreateChatParameters, models: Models, co
   const tracked = Object.create(chat) as Chat;
   tracked.sendMessage = (params) => {
     const config = params.config ?? created.config;
-    return generate(instrumentation, context, callInfo('sendMessage', created.model, params.message, config), models, config, () => chat.sendMessage(params));
+    const shape = () => generateShape(models, created.model, [...chat.getHistory(), messageContent(params.message)], config);
+    return generate(instrumentation, context, callInfo('sendMessage', created.model, params.message, config, shape, models), models, config, () => chat.sendMessage(params));
   };
   tracked.sendMessageStream = (params) => {
     // A chat uses its per-message config instead of its own, never merged: so is ours.
     const requested = params.config ?? created.config;
-    const call = callInfo('sendMessageStream', created.model, params.message, requested);
+    const shape = () => generateShape(models, created.model, [...chat.getHistory(), messageContent(params.message)], requested);
+    const call = callInfo('sendMessageStream', created.model, params.message, requested, shape, models);
     return generateStream(instrumentation, context, call, models, requested, (config) => chat.sendMessageStream({ ...params, config }));
   };
   return tracked;

@@ -10,6 +10,8 @@ import { resolveRetryPolicy, retryDelay, waitBeforeRetry, type ResolvedRetryPoli
 import { observeChunks } from './observed-stream.js';
 import { relayStream } from './stream-relay.js';
 import type { EmbeddingUsage, InstrumentationOptions, TrackingContext } from './types.js';
+import type { RequestShape } from './call-bounds.js';
+import { createBudgetCheck, isRefusal, type BudgetCheck } from './budget-check.js';
 
 /** One SDK call, as the instrumentation needs to know it. */
 export interface CallInfo {
@@ -23,6 +25,10 @@ export interface CallInfo {
   signal?: AbortSignal;
   /** The service tier the request asked for (config.serviceTier), if any. */
   serviceTier?: unknown;
+  /** What the request sends and may write: its worst case is reserved on the budgets before it is sent. */
+  shape(): RequestShape | Promise<RequestShape>;
+  /** The same for one HTTP call of an automatic-function-calling loop, from the parameters the SDK sends (history and tool results included). */
+  hopShape?(params: unknown): RequestShape;
 }
 
 /** How to take a stream result apart and put it back together around the relay. */
@@ -36,9 +42,9 @@ export interface StreamAdapter<T, C> {
 }
 
 /** Wraps one underlying HTTP call of a multi-call SDK operation, so that it gets a row of its own. */
-export type HopRecorder = <R>(httpCall: () => Promise<R>) => Promise<R>;
+export type HopRecorder = <R>(httpCall: () => Promise<R>, params?: unknown) => Promise<R>;
 /** The same for an HTTP call that answers with a stream: its row is written when that stream ends. */
-export type StreamHopRecorder = <C>(httpCall: () => Promise<AsyncIterable<C>>) => Promise<AsyncIterable<C>>;
+export type StreamHopRecorder = <C>(httpCall: () => Promise<AsyncIterable<C>>, params?: unknown) => Promise<AsyncIterable<C>>;
 /** Runs `work` (and every later read of what it opens) with the SDK's HTTP streams routed through `hop`. */
 export type StreamHopScope = <R>(hop: StreamHopRecorder, work: () => R) => R;
 
@@ -61,15 +67,24 @@ export interface Instrumentation {
   flush(): Promise<void>;
 }
 
-interface Attempt {
+export interface Attempt {
   requestId: string;
+  /** The ledger row's id: also the key of the attempt's budget holds. */
+  eventId: string;
   number: number;
   startedAt: Date;
   elapsedMs: number;
+  /** What reserving on the budgets took and found, recorded in the row's metadata. */
+  budget?: Record<string, unknown>;
 }
 
 interface Outcome extends Observation {
   retryInMs?: number;
+}
+
+/** One HTTP call of an AFC loop, bounded by the parameters the SDK sends in it when they are known. */
+function hopCall(call: CallInfo, params: unknown): CallInfo {
+  return params !== undefined && call.hopShape ? { ...call, shape: () => call.hopShape!(params) } : call;
 }
 
 /** The caller's verdict on a successful result: the error it threw, if it refused it. */
@@ -88,11 +103,13 @@ export function createInstrumentation(options: InstrumentationOptions): Instrume
   const retry: ResolvedRetryPolicy = resolveRetryPolicy(options.retry);
   const embeddingUsage = options.embeddingUsage ?? 'count_tokens';
   const pending = new Set<Promise<void>>();
+  const budgets: BudgetCheck = createBudgetCheck(options.budgets, tracker, (context, call, attempt, outcome) => record(context, call, attempt, outcome));
 
   function event(context: TrackingContext, call: CallInfo, attempt: Attempt, outcome: Outcome): UsageEvent {
     const { failure } = outcome;
     const serviceTier = serviceTierOf(call.serviceTier, outcome.trafficType ? { trafficType: outcome.trafficType } : undefined);
     return {
+      id: attempt.eventId,
       userId: context.userId ?? null,
       section: context.section,
       modelName: call.model,
@@ -116,6 +133,7 @@ export function createInstrumentation(options: InstrumentationOptions): Instrume
         ...(failure?.httpStatus !== undefined ? { http_status: failure.httpStatus } : {}),
         ...(outcome.retryInMs !== undefined ? { retry_in_ms: outcome.retryInMs } : {}),
         ...(serviceTier === undefined ? { service_tier_requested: String(call.serviceTier) } : {}),
+        ...attempt.budget,
       },
       createdAt: attempt.startedAt,
     };
@@ -124,7 +142,9 @@ export function createInstrumentation(options: InstrumentationOptions): Instrume
   /** Never throws: the tracker logs its own failures, and ours are logged here. */
   async function record(context: TrackingContext, call: CallInfo, attempt: Attempt, outcome: Outcome): Promise<void> {
     try {
-      await tracker.trackSafe(event(context, call, attempt, outcome));
+      const result = await tracker.trackSafe(event(context, call, attempt, outcome));
+      // No ledger row, so no settle: the holds are given back now rather than at their expiry.
+      if (!result.ok && attempt.budget) await budgets.release(attempt.eventId);
     } catch (error) {
       logger.error('[TRACK_ERROR] gemini instrumentation could not record a call', { error, call: { sdk: call.sdk, operation: call.operation, model: call.model } });
     }
@@ -147,12 +167,16 @@ export function createInstrumentation(options: InstrumentationOptions): Instrume
   /** Runs attempts of `start` until one succeeds or the failure is final; each failure gets its row. */
   async function attempts<T>(context: TrackingContext, call: CallInfo, start: (attempt: Omit<Attempt, 'elapsedMs'>, t0: number) => Promise<T>): Promise<T> {
     const requestId = randomUUID();
+    const bounds = budgets.boundsOnce(call);
     for (let number = 1; ; number++) {
-      const attempt = { requestId, number, startedAt: new Date() };
-      const t0 = performance.now();
+      const attempt: Omit<Attempt, 'elapsedMs'> = { requestId, eventId: randomUUID(), number, startedAt: new Date() };
+      let t0 = performance.now();
       try {
+        await budgets.reserve(context, call, attempt, bounds);
+        t0 = performance.now();
         return await start(attempt, t0);
       } catch (error) {
+        if (isRefusal(error)) throw error;
         const failure: FailureFacts = describeFailure(error, call.signal);
         const retryInMs = retryDelay(retry, number, failure);
         await record(context, call, { ...attempt, elapsedMs: performance.now() - t0 }, { tokens: NO_TOKENS, usageSource: 'none', failure, metadata: {}, retryInMs, billed: false });
@@ -219,17 +243,20 @@ export function createInstrumentation(options: InstrumentationOptions): Instrume
     async hops(context, call, invoke, observe) {
       const requestId = randomUUID();
       let calls = 0;
-      const hop: HopRecorder = async (httpCall) => {
+      const hop: HopRecorder = async (httpCall, params) => {
         calls += 1;
-        const attempt = { requestId, number: 1, startedAt: new Date() };
+        const attempt: Omit<Attempt, 'elapsedMs'> = { requestId, eventId: randomUUID(), number: 1, startedAt: new Date() };
         const afc = { afc_call: calls };
-        const t0 = performance.now();
+        let t0 = performance.now();
         try {
+          await budgets.reserve(context, call, attempt, budgets.boundsOnce(hopCall(call, params)));
+          t0 = performance.now();
           const response = await httpCall();
           const observation = await observeSafely(call, observe, response);
           await record(context, call, { ...attempt, elapsedMs: performance.now() - t0 }, { ...observation, metadata: { ...observation.metadata, ...afc } });
           return response;
         } catch (error) {
+          if (isRefusal(error)) throw error;
           const failure = describeFailure(error, call.signal);
           await record(context, call, { ...attempt, elapsedMs: performance.now() - t0 }, { tokens: NO_TOKENS, usageSource: 'none', failure, metadata: afc, billed: false });
           throw error;
@@ -244,16 +271,19 @@ export function createInstrumentation(options: InstrumentationOptions): Instrume
       let abandoned = false;
       // One promise per HTTP stream opened, settled when its row is written.
       const openHops: Promise<void>[] = [];
-      const hop: StreamHopRecorder = async <H>(httpCall: () => Promise<AsyncIterable<H>>) => {
+      const hop: StreamHopRecorder = async <H>(httpCall: () => Promise<AsyncIterable<H>>, params?: unknown) => {
         calls += 1;
-        const attempt = { requestId, number: 1, startedAt: new Date() };
+        const attempt: Omit<Attempt, 'elapsedMs'> = { requestId, eventId: randomUUID(), number: 1, startedAt: new Date() };
         const afc = { afc_call: calls };
-        const t0 = performance.now();
+        let t0 = performance.now();
         const elapsed = () => ({ ...attempt, elapsedMs: performance.now() - t0 });
         let opened: AsyncIterable<H>;
         try {
+          await budgets.reserve(context, call, attempt, budgets.boundsOnce(hopCall(call, params)));
+          t0 = performance.now();
           opened = await httpCall();
         } catch (error) {
+          if (isRefusal(error)) throw error;
           await record(context, call, elapsed(), { tokens: NO_TOKENS, usageSource: 'none', failure: describeFailure(error, call.signal), metadata: afc, billed: false });
           throw error;
         }

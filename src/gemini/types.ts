@@ -1,6 +1,7 @@
 import type { Tracker, TrackerLogger } from '../core/tracker.js';
 import type { RetryPolicy } from './retry.js';
 import type { UserId } from '../core/users/user-id.js';
+import type { BudgetGate } from '../core/budgets/budget-gate.js';
 
 /** Who and what a Gemini call is for: copied into every row the call writes. */
 export interface TrackingContext {
@@ -28,6 +29,11 @@ export interface InstrumentationOptions {
   retry?: RetryPolicy | false;
   /** `count_tokens` (default): a countTokens call alongside each embedding call; `estimate`: characters / 4. */
   embeddingUsage?: EmbeddingUsage;
+  /**
+   * Budgets enforced before each call (src/core/budgets): the call's worst case is reserved first,
+   * and a call that does not fit is refused with BudgetExceededError, never sent. None when absent.
+   */
+  budgets?: BudgetGate;
   /** Where the instrumentation reports its own unexpected failures; defaults to the console. */
   logger?: Pick<TrackerLogger, 'error'>;
 }

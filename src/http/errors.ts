@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import { BudgetExceededError, BudgetUnavailableError } from '../core/errors.js';
 
 /** An error whose message is safe and useful to show the caller, with its HTTP status. */
 export class HttpError extends Error {
@@ -6,17 +7,43 @@ export class HttpError extends Error {
     readonly status: number,
     message: string,
     readonly details?: unknown,
+    /** The whole JSON body to answer with, instead of `{ error: message, details }`. */
+    readonly body?: object,
   ) {
     super(message);
     this.name = 'HttpError';
   }
 }
 
+/**
+ * A call refused by a budget: 429 `{ error: { code: 'budget_exceeded', message, budget, limit, used,
+ * reserved, resets_at } }`; a call whose budgets could not be checked (fail-closed): 503
+ * `{ error: { code: 'budget_unavailable', message } }`. `extra` joins the error object.
+ */
+export function budgetHttpError(error: BudgetExceededError | BudgetUnavailableError, extra: Record<string, unknown> = {}): HttpError {
+  if (error instanceof BudgetUnavailableError) {
+    return new HttpError(503, error.message, undefined, { error: { code: 'budget_unavailable', message: error.message, ...extra } });
+  }
+  const body = {
+    code: 'budget_exceeded',
+    message: error.message,
+    budget: error.budget,
+    reason: error.refusal.reason,
+    limit: error.limit,
+    used: error.used,
+    reserved: error.reserved,
+    resets_at: error.resetsAt.toISOString(),
+    ...extra,
+  };
+  return new HttpError(429, error.message, undefined, { error: body });
+}
+
 type Log = (message: string, error: unknown) => void;
 
 /** What the caller is told about an error: HttpError as given, body-parser's 4xx as such, anything else an internal 500. */
-function answerFor(error: unknown): { status: number; message: string; details?: unknown } {
-  if (error instanceof HttpError) return { status: error.status, message: error.message, details: error.details };
+function answerFor(error: unknown): { status: number; message: string; details?: unknown; body?: object } {
+  if (error instanceof BudgetExceededError || error instanceof BudgetUnavailableError) return answerFor(budgetHttpError(error));
+  if (error instanceof HttpError) return { status: error.status, message: error.message, details: error.details, body: error.body };
   const { status, type } = error as { status?: number; type?: string };
   if (type === 'entity.parse.failed') return { status: 400, message: 'the request body is not valid JSON' };
   if (type === 'entity.too.large') return { status: 413, message: 'the request body is too large' };
@@ -41,8 +68,8 @@ function handleError(log: Log, send: (req: Request, res: Response, answer: Retur
   };
 }
 
-function sendJson(_req: Request, res: Response, { status, message, details }: ReturnType<typeof answerFor>): void {
-  res.status(status).json({ error: message, ...(details ? { details } : {}) });
+function sendJson(_req: Request, res: Response, { status, message, details, body }: ReturnType<typeof answerFor>): void {
+  res.status(status).json(body ?? { error: message, ...(details ? { details } : {}) });
 }
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

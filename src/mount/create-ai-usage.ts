@@ -13,6 +13,8 @@ import { resolveUserReference } from '../core/users/user-reference.cjs';
 import { createGeminiFactory, resolveGeminiEndpoint } from '../gemini/index.js';
 import { routeAsyncErrorsToNext } from '../http/async-errors.js';
 import { startJobQueue } from '../jobs/job-queue.js';
+import { scheduleBudgetSweeper } from '../jobs/budget-sweeper.js';
+import { createBudgetGate } from '../core/budgets/budget-gate.js';
 import { startAlerts } from '../alerts/alert-jobs.js';
 import { createMailer } from '../alerts/mailer.js';
 import { scheduleMonthlyReport } from '../reports/monthly-report.js';
@@ -71,7 +73,9 @@ export async function createAiUsage(options: AiUsageOptions = {}): Promise<AiUsa
   // Always running: alert evaluation and delivery are pg-boss jobs, besides the plugins'.
   const jobs = await startJobQueue(database.url, (error) => logger.error('[JOBS] pg-boss error', error));
   const geminiEndpoint = options.gemini ?? (await resolveGeminiEndpoint({ apiKey: config.geminiApiKey, baseUrl: config.geminiBaseUrl }));
-  const gemini = createGeminiFactory({ tracker, apiKey: geminiEndpoint.apiKey, baseUrl: geminiEndpoint.baseUrl, retry: config.geminiRetry });
+  // fail-closed/open follows the spool: while it knows the database is down, reserves do not wait for it.
+  const budgets = createBudgetGate({ sequelize, users, config: config.budgets, outage: () => spool.outage });
+  const gemini = createGeminiFactory({ tracker, budgets, apiKey: geminiEndpoint.apiKey, baseUrl: geminiEndpoint.baseUrl, retry: config.geminiRetry });
   const componentLoader = options.componentLoader ?? new ComponentLoader();
   const base: PluginContext = { sequelize, tracker, core, componentLoader, config, jobs, gemini };
 
@@ -86,6 +90,7 @@ export async function createAiUsage(options: AiUsageOptions = {}): Promise<AiUsa
   }
   const mailer = createMailer(config.alerts.smtpUrl, config.alerts.mailFrom);
   const alerts = await startAlerts({ sequelize, jobs, mailer, config: config.alerts, logger, knownSections: new Set(sections.list().map((s) => s.id)) });
+  await scheduleBudgetSweeper(jobs, sequelize);
   await scheduleMonthlyReport(jobs, { sequelize, mailer, config: config.alerts, cron: config.alerts.reportCron });
   await startLogMaintenance(jobs, sequelize, config.partitions, logger);
   const health = async () => {

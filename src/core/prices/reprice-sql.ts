@@ -1,8 +1,9 @@
-import { activeSubscriptionSql } from '../record-event-sql.js';
+import { activeSubscriptionSql } from '../active-subscription-sql.js';
+import { budgetTargetsSql } from '../budgets/targets-sql.js';
 
 /**
  * One batch of reprices as one statement: the log rows still as they were read are locked and
- * updated, their aggregates and the subscriptions they debited move by the same deltas, and an audit
+ * updated, their aggregates, the subscriptions they debited and the budgets they count move by the same deltas, and an audit
  * row records each change. `$1` is a JSON array of {id, created_at, new_status, new_cost,
  * new_price_id}; a row that changed since it was read (or was already repriced) is skipped, which
  * makes a second run a no-op.
@@ -41,6 +42,11 @@ WITH wanted AS (
   FROM (SELECT ${activeSubscriptionSql('old')} AS subscription_id, sum(delta) AS delta FROM old WHERE user_id IS NOT NULL GROUP BY 1) AS d
   WHERE s.id = d.subscription_id
   RETURNING s.id
+), budget_costs AS (
+  UPDATE ai_budget_usage AS u SET used_usd = u.used_usd + d.delta, updated_at = now()
+  FROM (SELECT t.budget_id, t.period_start, sum(o.delta) AS delta FROM old AS o CROSS JOIN LATERAL (${budgetTargetsSql('o')}) AS t GROUP BY 1, 2) AS d
+  WHERE u.budget_id = d.budget_id AND u.period_start = d.period_start
+  RETURNING u.budget_id
 ), audit AS (
   INSERT INTO ai_cost_audit (log_id, log_created_at, actor, reason, old_status, new_status, old_cost_usd, new_cost_usd, old_price_id, new_price_id)
   SELECT id, created_at, $2, $3, cost_status, new_status, cost_usd, new_cost, price_id, new_price_id FROM old
