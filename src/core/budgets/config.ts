@@ -6,11 +6,11 @@ export interface BudgetConfig {
   quotaMode: 'enforce' | 'warn' | 'off';
   /** AI_USAGE_BUDGET_HOLD_TTL_SECONDS (default 900): a hold older than this is released by the sweeper; longer than any call should take. */
   holdTtlSeconds: number;
-  /** AI_USAGE_BUDGET_TIMEOUT_MS (default 2000): how long a reserve waits for PostgreSQL before the fail mode applies. */
+  /** AI_USAGE_BUDGET_TIMEOUT_MS (default 5000, like the spool's write timeout): how long a reserve waits for PostgreSQL (a pool connection included) before the fail mode applies. */
   timeoutMs: number;
 }
 
-export const DEFAULT_BUDGET_CONFIG: BudgetConfig = { failMode: 'closed', quotaMode: 'enforce', holdTtlSeconds: 900, timeoutMs: 2000 };
+export const DEFAULT_BUDGET_CONFIG: BudgetConfig = { failMode: 'closed', quotaMode: 'enforce', holdTtlSeconds: 900, timeoutMs: 5000 };
 
 function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, values: readonly T[], fallback: T): T {
   const raw = env[name];
