@@ -61,4 +61,25 @@ describe("export on the shipped plugins' resources", () => {
       }
     }
   });
+
+  it("offers the user's name and email on every plugin resource with a user, joined from the users table", async () => {
+    const [users] = (await db.sequelize.query('SELECT id, username, email FROM users')) as [{ id: number; username: string; email: string }[], unknown];
+    const byId = new Map(users.map((user) => [String(user.id), user]));
+    let withUsers = 0;
+    for (const resourceId of resourceIds) {
+      const dialog = await fetch(`${base.baseUrl}/admin/api/resources/${resourceId}/actions/export`, { headers: { cookie: base.admin } });
+      const { exportDialog } = (await dialog.json()) as { exportDialog: { fields: string[]; labels: Record<string, string> } };
+      if (!exportDialog.fields.includes('userId')) continue;
+      withUsers += 1;
+      expect(exportDialog.fields.slice(exportDialog.fields.indexOf('userId'), exportDialog.fields.indexOf('userId') + 3)).toEqual(['userId', 'user.username', 'user.email']);
+      expect(exportDialog.labels).toMatchObject({ userId: 'User', 'user.username': 'User name', 'user.email': 'User email' });
+      const rows = JSON.parse((await download(base, resourceId, 'format=json&fields=id,userId,user.username,user.email')).body.toString('utf8')) as Record<string, unknown>[];
+      expect(rows.length).toBeGreaterThan(0);
+      for (const row of rows) {
+        const user = byId.get(String(row.userId));
+        expect([resourceId, row['user.username'], row['user.email']]).toEqual([resourceId, user?.username ?? null, user?.email ?? null]);
+      }
+    }
+    expect(withUsers).toBeGreaterThanOrEqual(3);
+  });
 });
