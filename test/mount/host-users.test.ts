@@ -8,6 +8,7 @@ import { readLogListParams } from '../../src/admin/ai-usage-log/filters.js';
 import { prepareLogQuery } from '../../src/admin/ai-usage-log/query.js';
 import { loadConfig } from '../../src/config.js';
 import { InvalidEventError, UnknownUserError } from '../../src/core/errors.js';
+import { USER_LOOKUP, userLookupJoinSql, userReferenceOf } from '../../src/core/users/user-sql.js';
 import { startGeminiSimulator, type GeminiSimulator } from '../../src/gemini/index.js';
 import { createAiUsage, type AiUsage } from '../../src/mount/index.js';
 import { BUILTIN_PLUGINS } from '../../src/runtime/builtin-plugins.js';
@@ -79,6 +80,18 @@ describe("the ledger on a host's uuid accounts table", () => {
     const dashboard = await loadDashboard(db.sequelize, ledger.sections, parseDashboardRange({ days: '1' }));
     expect(dashboard.topUsers.map((u) => u.username).sort()).toEqual(['Ada Lovelace', 'Grace Hopper']);
     expect(dashboard.usersResourceId).toBe('accounts');
+  });
+
+  it("gives exports the host user's name and email through one join", async () => {
+    const join = userLookupJoinSql(userReferenceOf(db.sequelize), 'l.user_id');
+    const rows = await db.sequelize.query(
+      `SELECT l.user_id, ${USER_LOOKUP.alias}.${USER_LOOKUP.name} AS name, ${USER_LOOKUP.alias}.${USER_LOOKUP.email} AS email FROM ai_usage_logs l ${join} ORDER BY name`,
+      { type: QueryTypes.SELECT },
+    );
+    expect(rows).toEqual([
+      { user_id: ADA, name: 'Ada Lovelace', email: 'ada@host.example' },
+      { user_id: GRACE, name: 'Grace Hopper', email: 'grace@host.example' },
+    ]);
   });
 
   it("serves the usage API to the host's user through resolveUser, and refuses to mount without it", async () => {
