@@ -43,6 +43,7 @@ if (side === 'ours') {
 const server = app.listen(0, '127.0.0.1', () => process.send!({ port: (server.address() as AddressInfo).port, idleRssKb: process.resourceUsage().maxRSS }));
 process.on('message', (message: { report?: string }) => {
   if (!message.report) return;
-  const rows = exportRouter.progress.get(message.report, 'bench')?.rows;
-  process.send!({ maxRssKb: process.resourceUsage().maxRSS, rows }, () => process.exit(0));
+  void exportRouter.runs.get(message.report, 'bench').then((progress) => {
+    process.send!({ maxRssKb: process.resourceUsage().maxRSS, rows: progress?.rows }, () => process.exit(0));
+  });
 });

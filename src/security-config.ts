@@ -16,6 +16,8 @@ export interface SecurityConfig {
   uploadDir: string;
   /** Failed panel logins allowed per account and per client address within the window before logins are refused. */
   loginThrottle: { maxFailuresPerAccount: number; maxFailuresPerIp: number; windowMs: number };
+  /** Exports running at once per panel user and in all, over every instance (AI_USAGE_EXPORTS_PER_USER / AI_USAGE_EXPORTS_TOTAL). */
+  exportLimits: { perUser: number; total: number };
 }
 
 const PROXY_KEYWORDS = new Set(['loopback', 'linklocal', 'uniquelocal']);
@@ -70,6 +72,7 @@ export function loadSecurityConfig(env: NodeJS.ProcessEnv): SecurityConfig {
       maxFailuresPerIp: positive(env, 'LOGIN_MAX_FAILURES_PER_IP', 100),
       windowMs: positive(env, 'LOGIN_THROTTLE_WINDOW_MINUTES', 15) * 60_000,
     },
+    exportLimits: { perUser: positive(env, 'AI_USAGE_EXPORTS_PER_USER', 2), total: positive(env, 'AI_USAGE_EXPORTS_TOTAL', 8) },
   };
 }
 

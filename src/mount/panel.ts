@@ -39,7 +39,8 @@ export async function createLedgerPanel(aiUsage: AiUsage, options: PanelOptions,
   sessionPool.on('error', (error) => logger.error('[SESSIONS] a session-store connection failed', error));
   const adminRouter = createAdminRouter(admin, aiUsage.core.User, sessionPool, config, componentsBundle, options.authenticate);
   // Streaming export downloads, behind the panel's session (the router above requires a login).
-  adminRouter.router.use('/export', createExportRouter({ admin, databaseUrl: aiUsage.databaseUrl, logError: logger.error }).router);
+  const exports = createExportRouter({ admin, databaseUrl: aiUsage.databaseUrl, logError: logger.error, limits: config.security.exportLimits });
+  adminRouter.router.use('/export', exports.router);
   // Cost report downloads (CSV, XLSX), behind the same session.
   adminRouter.router.use('/reports', createReportRouter(aiUsage.sequelize, aiUsage.sections));
   // "View as user": a user's usage page, read-only, behind the panel's session.
@@ -50,6 +51,7 @@ export async function createLedgerPanel(aiUsage: AiUsage, options: PanelOptions,
     router: adminRouter.router,
     async close() {
       adminRouter.close();
+      await exports.close();
       await sessionPool.end();
     },
   };

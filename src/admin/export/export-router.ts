@@ -10,8 +10,8 @@ import { exportLabels } from './export-labels.js';
 import { defaultFields, exportableFields, requestedFields } from './fields.js';
 import { attachmentHeader, exportFileName } from './file-name.js';
 import { flatQueryOf, parseListQuery } from './list-query.js';
+import { DEFAULT_EXPORT_LIMITS, ExportRuns, type ExportLimits } from './export-runs.js';
 import { panelTimeZoneOf } from './panel-labels.js';
-import { ExportProgressRegistry } from './progress-registry.js';
 import { pumpRows } from './pump-rows.js';
 import { mayExport, settingsOf, type ExportSettings } from './settings.js';
 import { EXPORT_FORMATS, type ExportFormat } from './types.js';
@@ -23,12 +23,19 @@ export interface ExportRouterOptions {
   databaseUrl: string;
   /** Where failures that reach no client (a broken stream) are reported. Default console.error. */
   logError?: (message: string, error: unknown) => void;
+  /** Concurrent exports per panel user and in total, over every app instance on the database. Default 2 and 8. */
+  limits?: Partial<ExportLimits>;
+  /** Heartbeat of this instance's exports and when a silent instance's exports stop counting (tests shorten them). */
+  heartbeat?: { intervalMs?: number; staleAfterMs?: number };
 }
 
 export interface ExportRouter {
   /** Mount it under the panel's authenticated router (it reads the panel session), e.g. at `/export`. */
   router: Router;
-  progress: ExportProgressRegistry;
+  /** Running and recent exports of every instance (admin_exports). */
+  runs: ExportRuns;
+  /** Stops the heartbeat and the cancel listener and closes their connections (call it when the app stops). */
+  close(): Promise<void>;
 }
 
 /** The panel's logged-in user, which @adminjs/express keeps in the session. */
@@ -58,7 +65,7 @@ function formatOf(value: unknown, settings: ExportSettings): ExportFormat {
 
 function exportIdOf(value: unknown): string {
   if (value === undefined) return randomUUID();
-  if (typeof value !== 'string' || !ExportProgressRegistry.isValidId(value)) throw new ExportRequestError('exportId must be 8 to 64 letters, digits, - or _');
+  if (typeof value !== 'string' || !ExportRuns.isValidId(value)) throw new ExportRequestError('exportId must be 8 to 64 letters, digits, - or _');
   return value;
 }
 
@@ -80,22 +87,27 @@ function errorAnswer(error: unknown): { status: number; message: string } {
 export function createExportRouter(options: ExportRouterOptions): ExportRouter {
   const { admin, databaseUrl } = options;
   const logError = options.logError ?? ((message, error) => console.error(message, error));
-  const progress = new ExportProgressRegistry();
+  const limits: ExportLimits = { ...DEFAULT_EXPORT_LIMITS, ...options.limits };
+  const runs = new ExportRuns({ databaseUrl, limits, logError, heartbeatMs: options.heartbeat?.intervalMs, staleAfterMs: options.heartbeat?.staleAfterMs });
   const router = express.Router();
+
+  /** The export's end as every instance will read it; a failure to record it is logged, the download is not failed for it. */
+  const finish = (exportId: string, state: 'done' | 'cancelled' | 'failed', rows?: number, error?: string) =>
+    runs.finish(exportId, state, rows, error).catch((failure) => logError(`[EXPORT] could not record that export ${exportId} ended (${state})`, failure));
 
   router.use((req, res, next) => {
     if (currentAdminOf(req)) return next();
     res.status(401).json({ error: 'log in to the panel first' });
   });
 
-  router.get('/progress/:exportId', (req, res) => {
-    const found = progress.get(req.params.exportId!, ownerOf(currentAdminOf(req)!));
+  router.get('/progress/:exportId', async (req, res) => {
+    const found = await runs.get(req.params.exportId!, ownerOf(currentAdminOf(req)!));
     if (!found) return void res.status(404).json({ error: 'no such export' });
     res.set('cache-control', 'no-store').json(found);
   });
 
-  router.post('/progress/:exportId/cancel', (req, res) => {
-    const cancelled = progress.cancel(req.params.exportId!, ownerOf(currentAdminOf(req)!));
+  router.post('/progress/:exportId/cancel', async (req, res) => {
+    const cancelled = await runs.cancel(req.params.exportId!, ownerOf(currentAdminOf(req)!));
     res.status(cancelled ? 200 : 404).json(cancelled ? { cancelled: true } : { error: 'no such running export' });
   });
 
@@ -117,9 +129,8 @@ export function createExportRouter(options: ExportRouterOptions): ExportRouter {
       const exportable = exportableFields(resource, settings);
       const fields = requestedFields(req.query.fields, exportable, defaultFields(resource, settings, exportable, listQuery));
       const select = await settings.sourceOf(resource).select(listQuery, fields);
-      if (!progress.start({ exportId: id, resourceId, format, rows: 0, state: 'running', waitingForClient: false }, ownerOf(currentAdmin), () => res.destroy())) {
-        throw new ExportRequestError(`export ${id} is already running`, 409);
-      }
+      const started = await runs.start({ exportId: id, resourceId, format }, ownerOf(currentAdmin), () => res.destroy());
+      if (!started.started) throw new ExportRequestError(started.message, started.status);
       exportId = id;
       const timeZone = panelTimeZoneOf(admin);
       const labels = await exportLabels(admin, resource, settings, fields, currentAdmin);
@@ -132,11 +143,17 @@ export function createExportRouter(options: ExportRouterOptions): ExportRouter {
         'x-export-id': id,
       });
       const writer = createFormatWriter(format, res, { sheetName: resourceId, labels, timeZone });
-      const rows = await pumpRows(cursor, writer, abort.signal, (report) => progress.update(id, report.rows, report.waitingForClient), () => res.writableNeedDrain);
-      progress.finish(id, rows === undefined ? 'cancelled' : 'done');
+      const rows = await pumpRows(cursor, writer, abort.signal, (report) => runs.update(id, report.rows, report.waitingForClient), () => res.writableNeedDrain);
+      if (rows === undefined) {
+        await finish(id, 'cancelled');
+      } else {
+        // Recorded before the last byte goes out: whoever polls after the download sees it done.
+        await finish(id, 'done', rows);
+        await writer.end();
+      }
     } catch (error) {
       const cancelled = error instanceof ExportCancelled || abort.signal.aborted;
-      if (exportId) progress.finish(exportId, cancelled ? 'cancelled' : 'failed', cancelled ? undefined : (error as Error).message);
+      if (exportId) await finish(exportId, cancelled ? 'cancelled' : 'failed', undefined, cancelled ? undefined : (error as Error).message);
       abort.abort(); // closes the export's connection if it is still open
       if (cancelled || res.destroyed) return;
       if (res.headersSent) {
@@ -149,5 +166,5 @@ export function createExportRouter(options: ExportRouterOptions): ExportRouter {
     }
   });
 
-  return { router, progress };
+  return { router, runs, close: () => runs.close() };
 }

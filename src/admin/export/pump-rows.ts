@@ -38,7 +38,7 @@ async function awaitWriter(writing: Promise<void>, clientIsFull: () => boolean, 
  * client reads slower than the database answers; so only about one batch is ever held in memory.
  * `clientIsFull` says whether the response's buffer is full; while the writer waits and it is,
  * the export reports waitingForClient. Returns the number of rows written, or undefined when
- * `signal` aborted before the end.
+ * `signal` aborted before the end; the caller ends the writer (after recording the export done).
  */
 export async function pumpRows(
   cursor: ExportCursor,
@@ -60,6 +60,5 @@ export async function pumpRows(
     rows = await cursor.read();
   }
   await cursor.close();
-  await writer.end();
   return written;
 }

@@ -86,7 +86,8 @@ export interface ExportProgress {
   resourceId: string;
   format: ExportFormat;
   rows: number;
-  state: 'running' | 'done' | 'cancelled' | 'failed';
+  /** `refused`: a cap on concurrent exports was reached (`error` says which); nothing was exported. */
+  state: 'running' | 'done' | 'cancelled' | 'failed' | 'refused';
   /** The export is paused until the client reads what it was sent (a slow download). */
   waitingForClient: boolean;
   error?: string;
