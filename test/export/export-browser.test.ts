@@ -3,6 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
+import { QueryTypes } from 'sequelize';
 import { findChromium, launchBrowser, SCREENSHOTS, type Browser } from '../admin/support/browser.js';
 import { ledgerRows, seedLedger } from './import-support.js';
 import { listIds, seedLogs, startExportTestApp, type ExportTestApp } from './support.js';
@@ -71,6 +72,33 @@ describeBrowser('the export and import dialogs in Chromium', () => {
     await dialog.locator('#export-field-errorMessage').waitFor({ state: 'attached' });
     expect(await dialog.locator('#export-field-errorMessage').isChecked()).toBe(false);
     expect(await dialog.locator('#export-field-createdAt').isChecked()).toBe(true);
+  });
+
+  it('says in the dialog when the export is refused because the user already runs as many as allowed', async () => {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(`${base.baseUrl}/admin/resources/ai_usage_logs?filters.section=chat`);
+    await page.click('[data-testid=action-export]');
+    const dialog = page.locator('[data-testid=export-dialog]');
+    await dialog.waitFor();
+    // Two exports of this admin running elsewhere (another instance): the per-user cap, 2 by default.
+    const [boss] = await base.db.sequelize.query<{ id: number }>(`SELECT id FROM users WHERE email = 'boss@example.com'`, { type: QueryTypes.SELECT });
+    await base.db.sequelize.query(
+      `INSERT INTO admin_exports (id, owner, resource_id, format, state, instance_id) VALUES ('elsewhere-1', $1, 'ai_usage_logs', 'csv', 'running', 'other'), ('elsewhere-2', $1, 'ai_usage_logs', 'csv', 'running', 'other')`,
+      { bind: [String(boss!.id)] },
+    );
+    try {
+      await dialog.getByRole('button', { name: 'Export' }).click();
+      const refused = page.locator('[data-testid=export-refused]');
+      await refused.waitFor();
+      expect(await refused.innerText()).toContain('Not exported: You already run 2 exports, the most one user may run at once.');
+      await expect(dialog.getByRole('button', { name: 'Export' }).isEnabled()).resolves.toBe(true);
+      await shot('refused-1440');
+      await page.setViewportSize({ width: 390, height: 844 });
+      await shot('refused-390');
+    } finally {
+      await base.db.sequelize.query(`DELETE FROM admin_exports WHERE id IN ('elsewhere-1', 'elsewhere-2')`);
+      await page.setViewportSize({ width: 1440, height: 1000 });
+    }
   });
 
   it('imports a corrected file and shows each bad row of a wrong one by line', async () => {

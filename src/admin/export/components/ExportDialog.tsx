@@ -16,7 +16,8 @@ interface ExportDialogData {
 
 interface Progress {
   rows: number;
-  state: 'starting' | 'running' | 'done' | 'cancelled' | 'failed';
+  /** refused: a cap on concurrent exports was reached; `error` says which. */
+  state: 'starting' | 'running' | 'done' | 'cancelled' | 'failed' | 'refused';
   error?: string;
 }
 
@@ -131,7 +132,12 @@ const ExportDialog: React.FC<ActionProps> = ({ resource }) => {
         {format === 'xlsx' ? '' : ' (ISO 8601 with offset)'}.
       </Text>
       <Text mb="lg" variant="sm">File: {data.sampleFileName.replace(/\.csv$/, `.${format}`)}</Text>
-      {progress && (
+      {progress?.state === 'refused' && (
+        <Box mb="lg" data-testid="export-refused">
+          <MessageBox message={`Not exported: ${progress.error ?? 'too many exports are running.'}`} variant="info" />
+        </Box>
+      )}
+      {progress && progress.state !== 'refused' && (
         <Box mb="lg" data-testid="export-progress">
           <Text>
             {progress.rows.toLocaleString()} of {data.total.toLocaleString()} rows written ({progress.state === 'starting' ? 'starting' : progress.state})
