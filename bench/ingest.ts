@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { normalizeEvent, type UsageEvent } from '../src/core/event.js';
 import { createPriceCatalog } from '../src/core/prices/catalog.js';
@@ -9,7 +10,8 @@ import { naiveTrack } from './naive-tracker.js';
 
 /**
  * npm run bench:ingest [-- events]: N events through track() and through the naive baseline, 32
- * concurrent callers each, on fresh databases in one run. Prints one JSON line.
+ * concurrent callers each, on fresh databases in one run; the tracker also on the log as one plain
+ * table (partitioned_vs_plain: the cost of monthly partitions). Prints one JSON line.
  */
 const EVENTS = Number(process.argv[2] ?? process.env.BENCH_EVENTS ?? 20_000);
 const CALLERS = 32;
@@ -57,6 +59,18 @@ async function measure(db: BenchDatabase, pick: (users: number[], i: number) => 
   return { perSecond, lost: await lostUpdates(db.sequelize) };
 }
 
+const require = createRequire(import.meta.url);
+
+/**
+ * The log as one plain table again (the partitioning migration's down), keyed (id, created_at) like
+ * the partitioned one, so the same record statement runs on both and only the partitioning differs.
+ */
+async function unpartition(db: BenchDatabase): Promise<void> {
+  const migration = require('../migrations/202612040301-partition-usage-logs.cjs') as { down(queryInterface: unknown): Promise<void> };
+  await migration.down(db.sequelize.getQueryInterface());
+  await db.sequelize.query('ALTER TABLE ai_usage_logs DROP CONSTRAINT ai_usage_logs_pkey, ADD CONSTRAINT ai_usage_logs_pkey PRIMARY KEY (id, created_at)');
+}
+
 async function main(): Promise<void> {
   const server = await startBenchServer();
   // Random, like real traffic: concurrent callers sometimes hit the same user, which is where naive loses updates.
@@ -64,9 +78,12 @@ async function main(): Promise<void> {
   const hot = (users: number[]) => users[0]!;
   const results: Record<string, { perSecond: number; lost: number }> = {};
   try {
-    for (const [label, pick, naive] of [['tracker', spread, false], ['tracker_hot', hot, false], ['naive', spread, true]] as const) {
+    // Partitioned and plain alternate twice: on a shared machine, load drifts between runs.
+    const runs = [['tracker', spread, false], ['plain', spread, false], ['tracker_2', spread, false], ['plain_2', spread, false], ['tracker_hot', hot, false], ['naive', spread, true]] as const;
+    for (const [label, pick, naive] of runs) {
       const db = await server.createDatabase(label, { poolMax: CALLERS });
       try {
+        if (label.startsWith('plain')) await unpartition(db);
         results[label] = await measure(db, pick, naive);
       } finally {
         await db.drop();
@@ -76,15 +93,19 @@ async function main(): Promise<void> {
     await server.close();
   }
   const round = (n: number) => Math.round(n);
+  const partitioned = (results.tracker!.perSecond + results.tracker_2!.perSecond) / 2;
+  const plain = (results.plain!.perSecond + results.plain_2!.perSecond) / 2;
   console.log(
     JSON.stringify({
       events: EVENTS,
       callers: CALLERS,
-      tracker_events_per_s: round(results.tracker!.perSecond),
+      tracker_events_per_s: round(partitioned),
+      tracker_plain_table_events_per_s: round(plain),
+      partitioned_vs_plain: Number((partitioned / plain).toFixed(2)),
       tracker_hot_row_events_per_s: round(results.tracker_hot!.perSecond),
       naive_events_per_s: round(results.naive!.perSecond),
-      ratio: Number((results.tracker!.perSecond / results.naive!.perSecond).toFixed(2)),
-      tracker_lost_updates: results.tracker!.lost,
+      ratio: Number((partitioned / results.naive!.perSecond).toFixed(2)),
+      tracker_lost_updates: results.tracker!.lost + results.tracker_2!.lost + results.plain!.lost + results.plain_2!.lost,
       tracker_hot_row_lost_updates: results.tracker_hot!.lost,
       naive_lost_updates: results.naive!.lost,
     }),

@@ -46,11 +46,17 @@ export async function runLogMaintenance(sequelize: Sequelize, config: Partitions
 /**
  * Creates the partitions now (so this month's and the next months' exist before the app serves) and
  * schedules the whole pass, retention included, as a pg-boss cron job shared by every instance
- * (AI_USAGE_MAINTENANCE_CRON): a start never drops data.
+ * (AI_USAGE_MAINTENANCE_CRON): a start never drops data. A failure at start is logged and the app
+ * starts anyway: the default partition takes every insert, and the job tries again.
  */
-export async function startLogMaintenance(jobs: RunningJobQueue, sequelize: Sequelize, config: PartitionsConfig, logger: LogMaintenanceLogger): Promise<PartitionMaintenanceResult> {
+export async function startLogMaintenance(jobs: RunningJobQueue, sequelize: Sequelize, config: PartitionsConfig, logger: LogMaintenanceLogger): Promise<PartitionMaintenanceResult | null> {
   await jobs.register({ name: MAINTENANCE_QUEUE, retryLimit: 2, retryDelaySeconds: 60, handler: () => runLogMaintenance(sequelize, config, logger) });
   if (config.maintenanceCron) await jobs.schedule(MAINTENANCE_QUEUE, config.maintenanceCron);
   else await jobs.unschedule(MAINTENANCE_QUEUE);
-  return maintainPartitions(sequelize, config, logger);
+  try {
+    return await maintainPartitions(sequelize, config, logger);
+  } catch (error) {
+    logger.error('[PARTITIONS] could not create the log partitions at start (the hourly job retries; inserts go to the default partition meanwhile)', error);
+    return null;
+  }
 }
