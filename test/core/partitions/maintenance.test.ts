@@ -77,3 +77,18 @@ it('two maintenance runs at once (two instances) create each partition once, wit
   const names = await db.sequelize.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_inherits WHERE inhparent = 'ai_usage_logs'::regclass AND inhrelid::regclass::text LIKE 'ai_usage_logs_y2033%'`, { type: QueryTypes.SELECT });
   expect(names[0]!.n).toBe(2);
 });
+
+it('the maintenance job applies the configured retention and says what it dropped', async () => {
+  const { runLogMaintenance } = await import('../../../src/jobs/log-maintenance.js');
+  const lines: string[] = [];
+  const logger = { info: (message: string) => lines.push(message), error: (message: string) => lines.push(message) };
+  const withoutRetention = await runLogMaintenance(db.sequelize, config, logger);
+  expect(withoutRetention.retention).toBeUndefined();
+  expect(await months()).toContain('2024-03');
+
+  const run = await runLogMaintenance(db.sequelize, loadPartitionsConfig({ AI_USAGE_RETENTION_KEEP_MONTHS: '12' }), logger);
+  expect(run.retention!.dropped).toEqual([{ month: '2024-03', rows: 1, archiveFile: undefined }]);
+  expect(await months()).not.toContain('2024-03');
+  expect(lines).toContain('[RETENTION] dropped the logs of 2024-03 (1 rows); its daily aggregates stay');
+  expect(await one(db.sequelize, `SELECT dropped_by FROM ai_usage_log_dropped_months WHERE month = '2024-03-01'`)).toEqual({ dropped_by: 'maintenance job' });
+});
