@@ -27,6 +27,10 @@ export function registerAdminComponents(loader: ComponentLoader) {
     StatsAction: loader.add('AiUsageStatsAction', file('stats-action')),
     Dashboard: loader.add('AiUsageDashboard', file('dashboard')),
     IssueApiToken: loader.add('AiUsageIssueApiToken', file('issue-api-token')),
+    BudgetUsage: loader.add('AiUsageBudgetUsage', file('budget-usage')),
+    BudgetMode: loader.add('AiUsageBudgetMode', file('budget-mode')),
+    BudgetRefusalsLink: loader.add('AiUsageBudgetRefusalsLink', file('budget-refusals-link')),
+    FixedOnceCreated: loader.add('AiUsageFixedOnceCreated', file('fixed-once-created')),
     // AdminJS's own date components, replaced for every resource: days and times in the panel's zone.
     DateTimeList: loader.override('DefaultDatetimeListProperty', file('datetime-value')),
     DateTimeShow: loader.override('DefaultDatetimeShowProperty', file('datetime-value')),

@@ -24,6 +24,10 @@ export interface LogFilters {
   period?: QuickRange | typeof INVALID;
   /** A whole uuid, or its first characters (hex digits, dashes optional). */
   id?: string | typeof INVALID;
+  /** true: only calls a budget refused (never sent; see BUDGET_REFUSAL_KIND). */
+  refused?: true | typeof INVALID;
+  /** Only the refusals of this budget (ai_budgets.id). */
+  budgetId?: number | typeof INVALID;
 }
 
 /** Marks a filter value that matches no row: exact filters never widen to "everything". */
@@ -62,6 +66,18 @@ function parseBoolean(value: unknown): boolean | typeof INVALID | undefined {
   if (raw === 'true') return true;
   if (raw === 'false') return false;
   return INVALID;
+}
+
+function parseRefused(value: unknown): true | typeof INVALID | undefined {
+  const raw = text(value);
+  if (raw === undefined || raw === 'false') return undefined;
+  return raw === 'true' ? true : INVALID;
+}
+
+function parseBudgetId(value: unknown): number | typeof INVALID | undefined {
+  const raw = text(value);
+  if (raw === undefined) return undefined;
+  return /^\d{1,9}$/.test(raw) ? Number(raw) : INVALID;
 }
 
 function parseUser(value: unknown): number | null | typeof INVALID | undefined {
@@ -110,6 +126,8 @@ export function readLogListParams(filter: unknown, sort?: LogListParams['sort'],
     ...parseTo(range.to ?? values['createdAt~~to'], timeZone),
     period: period === undefined ? undefined : (QUICK_RANGES as readonly string[]).includes(period) ? (period as QuickRange) : INVALID,
     id: text(values.id),
+    refused: parseRefused(values.refused),
+    budgetId: parseBudgetId(values.budgetId),
   };
   return { filters, search: text(values[SEARCH_FILTER]), sort, timeZone };
 }

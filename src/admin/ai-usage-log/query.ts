@@ -1,5 +1,6 @@
 import type { Sequelize } from 'sequelize';
 import type { SectionDefinition } from '../../core/sections.js';
+import { BUDGET_REFUSAL_KIND } from '../../core/budgets/index.js';
 import { INVALID, type LogFilters, type LogListParams, type QuickRange } from './filters.js';
 import { resolveSearch, searchCondition, type SearchMatches } from './search.js';
 import { SqlBinds, uuidPrefixRange } from './sql-binds.js';
@@ -87,6 +88,9 @@ function filterConditions(filters: LogFilters, timeZone: string, binds: SqlBinds
   if (filters.createdTo) where.push(`${col('createdAt')} <= ${binds.add(filters.createdTo)}`);
   if (filters.createdBefore) where.push(`${col('createdAt')} < ${binds.add(filters.createdBefore)}`);
   if (filters.period) where.push(`${col('createdAt')} >= ${quickRangeStartSql(filters.period as QuickRange, `${binds.add(timeZone)}::text`)}`);
+  // A refusal is a failed row (the partial index on failures serves it) whose metadata names its kind and budget.
+  if (filters.refused || filters.budgetId !== undefined) where.push(`${col('success')} = false AND ${col('metadata')}->>'error_kind' = ${binds.add(BUDGET_REFUSAL_KIND)}`);
+  if (filters.budgetId !== undefined) where.push(`${col('metadata')}->>'budget_id' = ${binds.add(String(filters.budgetId))}`);
   if (typeof filters.id === 'string') {
     const range = uuidPrefixRange(filters.id);
     where.push(range ? `${col('id')} BETWEEN ${binds.add(range.low)}::uuid AND ${binds.add(range.high)}::uuid` : 'FALSE');

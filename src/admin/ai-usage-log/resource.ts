@@ -31,7 +31,7 @@ export class AIUsageLogResource extends SafeSequelizeResource implements Declare
 
   /** Every filter key readLogListParams applies; any other is refused, never ignored. */
   filterKeys(): readonly string[] {
-    return ['success', 'section', 'modelName', 'userId', 'createdAt', 'period', 'id', SEARCH_FILTER];
+    return ['success', 'section', 'modelName', 'userId', 'createdAt', 'period', 'id', 'refused', 'budgetId', SEARCH_FILTER];
   }
 
   /** The WHERE of a filter; its search is resolved once for the find and count of one list request. */

@@ -93,11 +93,13 @@ export function logsSource(query: Pick<LogQuery, 'whereSql' | 'bind'>, options: 
  * boundaries (quick ranges only when the panel's zone is UTC: another zone's midnight is not a day
  * boundary of the aggregate). The aggregate equals the sum of the logs for every key and column, so
  * the figures are the same, from a table that is a fraction of the log's size, with the latency
- * histogram for the p95. Undefined when only the logs can answer (search, id, a bound with a time of day).
+ * histogram for the p95. Undefined when only the logs can answer (search, id, refusals, a bound with a time of day).
  */
 export function aggregateSource(params: LogListParams): FiguresSource | undefined {
   const f = params.filters;
   if (params.search?.trim() || f.id !== undefined || f.createdTo !== undefined) return undefined;
+  // Refusals are told apart by their metadata, which the aggregate does not keep.
+  if (f.refused !== undefined || f.budgetId !== undefined) return undefined;
   if (Object.values(f).some((value) => value === INVALID)) return undefined;
   const binds = new SqlBinds();
   const where = aggregateKeyConditions(f, binds);

@@ -13,7 +13,7 @@ const QUICK_RANGES = [
 ] as const;
 
 /**
- * The AI usage log list: one search box, quick date ranges, the statistics of the current filter
+ * The AI usage log list: one search box, quick date ranges, budget refusals, the statistics of the current filter
  * and search, then AdminJS's own list (filters, sorting, paging). Everything lives in the query
  * string (`filters.q`, `filters.period`), so a reload or a shared link shows the same rows.
  */
@@ -55,7 +55,7 @@ const LogList: React.FC<ActionProps> = (props) => {
           />
           <Button type="submit" variant="contained">Search</Button>
         </form>
-        <Box style={{ display: 'flex', gap: 6 }} data-testid="quick-ranges">
+        <Box style={{ display: 'flex', flexWrap: 'wrap', gap: 6 }} data-testid="quick-ranges">
           {QUICK_RANGES.map((range) => (
             <Button key={range.id} type="button" size="sm" data-range={range.id} variant={current.period === range.id ? 'contained' : 'outlined'} onClick={() => pickRange(range.id)}>
               {range.label}
@@ -63,6 +63,16 @@ const LogList: React.FC<ActionProps> = (props) => {
           ))}
           <Button type="button" size="sm" data-range="all" variant={current.period ? 'outlined' : 'contained'} onClick={() => pickRange(undefined)}>
             All time
+          </Button>
+          <Button
+            type="button"
+            size="sm"
+            data-testid="refusals-filter"
+            variant={current.refused === 'true' ? 'contained' : 'outlined'}
+            title="Calls a budget refused before they were sent"
+            onClick={() => apply(current.refused === 'true' ? { refused: undefined, budgetId: undefined } : { refused: 'true' })}
+          >
+            {current.refused === 'true' && current.budgetId ? `Refusals of budget #${current.budgetId} ×` : current.refused === 'true' ? 'Budget refusals ×' : 'Budget refusals'}
           </Button>
           <span data-testid="quick-ranges-zone" style={{ alignSelf: 'center', color: '#6b7280', fontSize: 12 }}>days in {panelTimeZone()}</span>
         </Box>

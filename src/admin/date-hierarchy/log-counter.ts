@@ -31,10 +31,10 @@ export function splitByUtcDays(span: Span): { days?: DayRange; slivers: Span[] }
   return { days: { from: utcDay(firstMidnight), to: utcDay(lastMidnight - DAY_MS) }, slivers };
 }
 
-/** The aggregate's column counting the requests the log's filters select, or undefined when only the log can tell (search, id). */
+/** The aggregate's column counting the requests the log's filters select, or undefined when only the log can tell (search, id, refusals). */
 function aggregateColumn(params: LogListParams): string | undefined {
   const f = params.filters;
-  if (params.search?.trim() || f.id !== undefined) return undefined;
+  if (params.search?.trim() || f.id !== undefined || f.refused !== undefined || f.budgetId !== undefined) return undefined;
   return f.success === true ? 'success_count' : f.success === false ? 'failure_count' : 'request_count';
 }
 
