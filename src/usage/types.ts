@@ -24,16 +24,39 @@ export interface UsageQuota {
   cost_used_usd?: string;
 }
 
-/** One budget's state for the user; filled once budgets exist (ai_budgets). */
+/**
+ * One limit of a budget as its user sees it. Amounts (exact decimal strings) only where the user may
+ * see them: their own budgets, and USD only when the deployment shows money; otherwise the ratio alone.
+ */
+export interface UsageBudgetLimit {
+  limit?: string;
+  used?: string;
+  /** Held by calls in flight, released or settled when they end. */
+  reserved?: string;
+  /** limit - used - reserved; below 0 only in warn mode. */
+  remaining?: string;
+  /** (used + reserved) / limit; may exceed 1 in warn mode. */
+  used_ratio: number;
+}
+
+/** A budget that counts the user's calls now (ai_budgets), in its current period. */
 export interface UsageBudget {
-  id: number | string;
+  id: number;
   name: string;
-  /** What the budget counts, e.g. `tokens` or `cost_usd`. */
-  unit: string;
-  limit: string;
-  used: string;
+  period: 'day' | 'month' | 'subscription';
+  /** enforce: a call that does not fit is refused (429); warn: it goes on; off: counted only. */
+  mode: 'enforce' | 'warn' | 'off';
+  /** Set for every user at once: its amounts are everyone's, so only ratios are given. */
+  shared: boolean;
+  /** The active subscription's token quota (the same as `quota`, with what calls in flight hold). */
+  subscription_quota: boolean;
+  /** Scope besides the user: only calls of this section / model; null = any. */
+  section: string | null;
+  model: string | null;
+  tokens: UsageBudgetLimit | null;
+  usd: UsageBudgetLimit | null;
   period_start: string;
-  period_end: string;
+  resets_at: string;
 }
 
 /** What `GET /api/usage` returns: one user's usage over whole UTC days, read from the daily aggregate. */

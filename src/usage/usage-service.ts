@@ -4,7 +4,9 @@ import { findAccount, findActiveSubscription, type ActiveSubscription } from './
 import { aggregateDetailRows, aggregateGroups, type AggregateDetailRow, type AggregateSums } from './aggregate-query.js';
 import { addDays, daysBetween, periodOfSubscription, resolvePeriod, type UsagePeriod } from './period.js';
 import { requestsPage } from './requests-query.js';
-import type { UsageBudget, UsageFigures, UsageQuota, UsageReport, UsageRequestsPage } from './types.js';
+import { usageBudgets } from './budgets.js';
+import { budgetsOfUser } from '../core/budgets/index.js';
+import type { UsageFigures, UsageQuota, UsageReport, UsageRequestsPage } from './types.js';
 import type { UserId } from '../core/users/user-id.js';
 
 export interface UsageServiceOptions {
@@ -12,8 +14,6 @@ export interface UsageServiceOptions {
   sections: SectionRegistry;
   /** Whether end users see money (cost_usd); tokens and requests are always shown. */
   showCost: boolean;
-  /** The user's budgets for the report; none until budgets exist. */
-  budgetsOf?: (userId: UserId) => Promise<UsageBudget[]>;
 }
 
 /** The query parameters a report accepts: `from` and `to`, whole UTC days. */
@@ -29,7 +29,7 @@ function exactNumber(text: string): number {
 }
 
 /** End users' view of their own usage: the report, its CSV rows and their recent requests. */
-export function createUsageService({ sequelize, sections, showCost, budgetsOf = async () => [] }: UsageServiceOptions) {
+export function createUsageService({ sequelize, sections, showCost }: UsageServiceOptions) {
   const figures = (sums: AggregateSums): UsageFigures => ({
     requests: exactNumber(sums.requests),
     failures: exactNumber(sums.failures),
@@ -65,7 +65,7 @@ export function createUsageService({ sequelize, sections, showCost, budgetsOf = 
     const account = await findAccount(sequelize, userId);
     if (!account) return null;
     const { period, subscription } = await periodFor(userId, query);
-    const [groups, budgets] = await Promise.all([aggregateGroups(sequelize, userId, period), budgetsOf(userId)]);
+    const [groups, budgets] = await Promise.all([aggregateGroups(sequelize, userId, period), budgetsOfUser(sequelize, userId)]);
     const zero = { requests: '0', failures: '0', tokens: '0', cost_usd: '0', unpriced: '0' };
     const days = Array.from({ length: daysBetween(period.from, period.to) + 1 }, (_, i) => addDays(period.from, i));
     return {
@@ -76,7 +76,7 @@ export function createUsageService({ sequelize, sections, showCost, budgetsOf = 
       by_section: groups.bySection.map(({ section, ...sums }) => ({ section, label: sectionLook(section).label, color: sectionLook(section).color, ...figures(sums) })),
       by_model: groups.byModel.map(({ model, ...sums }) => ({ model, ...figures(sums) })),
       quota: quotaOf(subscription),
-      budgets,
+      budgets: usageBudgets(budgets, showCost),
     };
   }
 

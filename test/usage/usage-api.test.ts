@@ -51,7 +51,8 @@ describe('GET /api/usage', () => {
     expect(body.quota).toMatchObject({ plan: 'pro', token_quota: 200_000, tokens_used: Number(subscription!.tokens_used) });
     expect(body.quota.tokens_used).toBeGreaterThan(0);
     expect(body.user).toEqual({ id: world.alice.id, email: world.alice.email, name: null });
-    expect(body.budgets).toEqual([]);
+    // The subscription's token quota is a budget of its own (more in usage-budgets.test.ts).
+    expect(body.budgets).toEqual([expect.objectContaining({ subscription_quota: true, mode: 'enforce', period_start: body.quota.period_start, resets_at: body.quota.period_end })]);
     expect(body.by_section.find((s: any) => s.section === 'knowledge_qa')).toMatchObject({ label: 'Knowledge Q&A', color: '#9333ea' });
   });
 

@@ -123,6 +123,38 @@ describeBrowser('the usage page in Chromium', () => {
     await page.screenshot({ path: path.join(SCREENSHOTS, 'usage-390x844.png') });
   });
 
+  it('shows the budgets that count the customer’s calls, each with its bar, what is left and its reset, at 1440 and 390 px', async () => {
+    const insert = (name: string, userId: number | null, section: string | null, period: string, usd: string | null, tokens: string | null, mode: string) =>
+      world.db.sequelize.query('INSERT INTO ai_budgets (name, user_id, section, period, limit_usd, limit_tokens, mode) VALUES ($1, $2, $3, $4, $5, $6, $7)', { bind: [name, userId, section, period, usd, tokens, mode] });
+    await insert('Monthly spend cap', world.alice.id, null, 'month', '40', '3000000', 'enforce');
+    await insert('Chat for everyone, per day', null, 'chat', 'day', null, '2000000', 'warn');
+    await insert('Bob alone', world.bob.id, null, 'day', null, '5', 'enforce');
+    const { body: report } = await getJson(world.baseUrl, '/api/usage', world.alice.token);
+    const shown = report.budgets.filter((b: any) => !b.subscription_quota);
+    expect(shown.map((b: any) => b.name).sort()).toEqual(['Chat for everyone, per day', 'Monthly spend cap']);
+
+    for (const viewport of [{ width: 1440, height: 900 }, { width: 390, height: 844 }]) {
+      await page.setViewportSize(viewport);
+      await openSignedIn();
+      const items = page.locator('[data-testid=budget]');
+      expect(await items.count()).toBe(2);
+      for (const budget of shown) {
+        const item = page.locator(`[data-testid=budget][data-budget-id="${budget.id}"]`);
+        expect(await item.locator('[data-testid=budget-tokens]').getAttribute('data-ratio')).toBe(budget.tokens.used_ratio.toFixed(4));
+        expect(await item.locator('[data-testid=budget-resets]').getAttribute('datetime')).toBe(budget.resets_at);
+        const bar = (await item.locator('[data-testid=budget-tokens] .bar').boundingBox())!;
+        expect(bar.width).toBeGreaterThan(viewport.width > 400 ? 600 : 250);
+      }
+      const cap = page.locator('[data-testid=budget][data-budget-id="' + shown.find((b: any) => b.name === 'Monthly spend cap').id + '"]');
+      expect(await cap.locator('[data-testid=budget-usd] .nums').innerText()).toContain(' left');
+      expect(await page.locator('body').innerText()).not.toContain('Bob alone');
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
+      await page.locator('[data-testid=budgets]').screenshot({ path: path.join(SCREENSHOTS, `usage-budgets-card-${viewport.width}.png`) });
+      await shot(`budgets-${viewport.width}`);
+    }
+    await page.setViewportSize({ width: 1440, height: 900 });
+  });
+
   it("shows an admin the user's page read-only from the panel's user page", async () => {
     await page.setViewportSize({ width: 1440, height: 900 });
     const cookie = (await loginToPanel(world.baseUrl, world.adminEmail, PASSWORD)).split('=');

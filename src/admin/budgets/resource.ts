@@ -53,7 +53,7 @@ export function budgetsResource(context: AdminContext): ResourceWithOptions {
       // Budgets an admin made first (no subscription), then subscriptions' quotas, newest first.
       sort: { sortBy: 'subscriptionId', direction: 'desc' },
       listProperties: ['name', 'scope', 'period', 'effectiveMode', 'usage', 'resetsAt', 'refusals'],
-      showProperties: ['name', 'scope', 'period', 'effectiveMode', 'usage', 'periodStart', 'resetsAt', 'refusals', 'userId', 'section', 'modelName', 'limitUsd', 'limitTokens', 'mode', 'subscriptionId', 'createdAt', 'updatedAt'],
+      showProperties: ['name', 'scope', 'period', 'effectiveMode', 'usage', 'periodStart', 'resetsAt', 'refusals', 'userId', 'section', 'modelName', 'limitUsd', 'limitTokens', 'subscriptionId', 'createdAt', 'updatedAt'],
       editProperties: ['name', 'userId', 'section', 'modelName', 'period', 'limitUsd', 'limitTokens', 'mode'],
       filterProperties: ['name', 'userId', 'section', 'modelName', 'period', 'mode'],
       properties: {
@@ -77,7 +77,7 @@ export function budgetsResource(context: AdminContext): ResourceWithOptions {
         en: {
           labels: { [BUDGETS_ID]: 'Budgets' },
           properties: {
-            userId: 'User', modelName: 'Model', limitUsd: 'Limit (USD)', limitTokens: 'Limit (tokens)', mode: 'Mode (as set)', effectiveMode: 'Mode',
+            userId: 'User', modelName: 'Model', limitUsd: 'Limit (USD)', limitTokens: 'Limit (tokens)', mode: 'Mode', effectiveMode: 'Mode',
             usage: 'Used / held / left this period', periodStart: 'Period started', resetsAt: 'Resets at', refusals: 'Refusals', subscriptionId: 'Quota of subscription',
           },
         },

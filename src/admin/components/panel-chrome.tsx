@@ -11,7 +11,8 @@ export function drawerExit(pathname: string): string | undefined {
 
 /**
  * Layout rules AdminJS's own styles lack: list tables that fit a 1440 px screen (tighter cells,
- * token breakdowns that wrap), statistics breakdowns as wide as their columns (they stack when two do not fit), and below 768 px the AI usage log as cards with its essentials.
+ * token breakdowns that wrap), statistics breakdowns as wide as their columns (they stack when two do not fit), and below 768 px
+ * the AI usage log and the budgets as cards with their essentials.
  */
 const STYLES = `
 table[data-css$="-table"] > thead > tr > th, table[data-css$="-table"] > tbody > tr > td { padding: 10px 8px; }
@@ -27,6 +28,16 @@ table[data-css$="-table"] > tbody > tr > td[data-property-name] { max-width: 240
   table[data-css="ai_usage_logs-table"] > tbody > tr { display: grid; grid-template-columns: 1fr auto; gap: 6px 12px; align-items: center; padding: 12px; border-bottom: 1px solid #e5e7eb; height: auto; }
   table[data-css="ai_usage_logs-table"] > tbody > tr > td { display: none !important; padding: 0 !important; border: 0 !important; height: auto; max-width: none; }
   table[data-css="ai_usage_logs-table"] > tbody > tr > td:is([data-property-name=createdAt], [data-property-name=section], [data-property-name=totalTokens], [data-property-name=responseTimeMs], [data-property-name=success]) { display: block !important; }
+  table[data-css="ai_budgets-table"] > thead { display: none; }
+  table[data-css="ai_budgets-table"], table[data-css="ai_budgets-table"] > tbody { display: block; width: 100%; }
+  table[data-css="ai_budgets-table"] > tbody > tr { display: grid; grid-template-columns: 1fr auto; gap: 8px 12px; align-items: center; padding: 12px; border-bottom: 1px solid #e5e7eb; height: auto; }
+  table[data-css="ai_budgets-table"] > tbody > tr > td, table[data-css="ai_budgets-table"] > tbody > tr > td[data-property-name] { display: none !important; padding: 0 !important; border: 0 !important; height: auto; max-width: none; }
+  table[data-css="ai_budgets-table"] > tbody > tr > td:is([data-property-name=name], [data-property-name=effectiveMode], [data-property-name=usage], [data-property-name=resetsAt], [data-property-name=refusals]) { display: block !important; }
+  table[data-css="ai_budgets-table"] > tbody > tr > td[data-property-name=name], table[data-css="ai_budgets-table"] > tbody > tr > td[data-property-name=name] * { font-weight: 600; }
+  table[data-css="ai_budgets-table"] > tbody > tr > td[data-property-name=resetsAt]::before { content: "Resets "; color: #6b7280; font-size: 12px; }
+  table[data-css="ai_budgets-table"] > tbody > tr > td[data-property-name=refusals]::before { content: "Refusals: "; color: #6b7280; font-size: 12px; }
+  table[data-css="ai_budgets-table"] > tbody > tr > td[data-property-name=usage] { grid-column: 1 / -1; }
+  table[data-css="ai_budgets-table"] > tbody > tr > td[data-property-name=usage] [data-testid^=budget-usage-] { max-width: none !important; }
 }
 `;
 

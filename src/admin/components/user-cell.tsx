@@ -5,13 +5,13 @@ import { ShowField } from './show-field.js';
 
 const h = new ViewHelpers();
 
-/** The user a row belongs to, as a link to that user's record; "system" for work without a user. */
+/** The user a row belongs to, as a link to that user's record; "system" for work without a user (or `custom.emptyLabel`). */
 const UserCell: React.FC<BasePropertyProps> = ({ property, record, where }) => {
   const id = record?.params?.[property.path];
   if (id === null || id === undefined || id === '') {
     return (
       <ShowField property={property} where={where}>
-        <em data-testid="user-cell" style={{ color: '#6b7280' }}>system</em>
+        <em data-testid="user-cell" style={{ color: '#6b7280' }}>{property.custom?.emptyLabel ?? 'system'}</em>
       </ShowField>
     );
   }

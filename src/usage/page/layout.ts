@@ -40,6 +40,17 @@ th,td{text-align:left;padding:7px 6px;border-bottom:1px solid #e5e7eb;vertical-a
 th{font-size:12px;color:#6b7280;font-weight:600}
 td.num,th.num{text-align:right;white-space:nowrap}
 .ok{color:#15803d}.failed{color:#b91c1c}
+.budgets-title{font-size:15px;margin:18px 0 8px}
+.budgets{display:grid;gap:14px;margin:0;padding:0;list-style:none}
+.budget{border-top:1px solid #e5e7eb;padding-top:10px;display:grid;gap:6px}
+.budget p{margin:0}
+.budget-head{display:flex;align-items:center;gap:8px;flex-wrap:wrap}
+.budget .nums{font-size:13px;color:#374151}
+.budget-scope,.budget-resets{font-size:13px}
+.bar.stacked{display:flex}
+.bar.stacked span{flex:none}
+.pill{border-radius:999px;padding:1px 9px;font-size:12px;font-weight:600}
+.mode-enforce{background:#fee2e2;color:#991b1b}.mode-warn{background:#fef3c7;color:#92400e}.mode-off{background:#e5e7eb;color:#374151}
 .pager{display:flex;justify-content:flex-end;margin-top:10px}
 .login{max-width:380px;margin:8vh auto;padding:0 16px}
 .login form{display:grid;gap:12px}

@@ -1,6 +1,7 @@
 import { formatCost, formatInt, formatMs } from '../../admin/components/format.js';
 import type { UsageBudget, UsageQuota, UsageReport, UsageRequestsPage } from '../types.js';
 import { periodOfSubscription } from '../period.js';
+import { budgetsList } from './budgets-card.js';
 import { dayChart } from './day-chart.js';
 import { html, type SafeHtml } from './html.js';
 import { layout } from './layout.js';
@@ -43,8 +44,10 @@ function quotaCard(quota: UsageQuota | null, budgets: UsageBudget[], showCost: b
     ? html`${meter(html`Tokens this period, plan <b>${quota.plan}</b>`, quota.tokens_used, quota.token_quota, 'quota-bar')}
       <p class="muted" style="margin:6px 0 0">Period ${subscriptionDays(quota)} (UTC)${showCost && quota.cost_used_usd !== undefined ? `, ${formatCost(quota.cost_used_usd)} so far` : ''}</p>`
     : html`<p class="muted" data-testid="quota-bar">No active subscription: no token quota applies.</p>`;
-  const budgetParts = budgets.map((b) => meter(`${b.name} (${b.unit})`, Number(b.used), Number(b.limit), 'budget-bar'));
-  return html`<section class="card"><h2>Quota${budgets.length ? ' and budgets' : ''}</h2>${quotaPart}${budgetParts}</section>`;
+  const quotaBudget = budgets.find((b) => b.subscription_quota);
+  const quotaMode = quota && quotaBudget ? html`<p class="muted" data-testid="quota-mode" style="margin:4px 0 0">${quotaBudget.mode === 'enforce' ? 'When it is used up, further calls are refused until the period resets.' : quotaBudget.mode === 'warn' ? 'Going over it is allowed (a warning is logged).' : 'Counted only.'}</p>` : '';
+  const list = budgetsList(budgets);
+  return html`<section class="card"><h2>Quota${list.value ? ' and budgets' : ''}</h2>${quotaPart}${quotaMode}${list}</section>`;
 }
 
 function totalsCard(report: UsageReport, showCost: boolean, basePath: string): SafeHtml {
