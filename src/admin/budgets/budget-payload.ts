@@ -5,7 +5,7 @@ import type { SectionRegistry } from '../../core/sections.js';
 import type { UserModel } from '../../core/models/user.js';
 import { usedModels } from '../ai-usage-log/actions.js';
 import { isIdOf } from '../ids.js';
-import { BUDGET_MODES, BUDGET_PERIODS } from './budget-model.js';
+import { BUDGET_MODES, BUDGET_PERIODS } from '../../core/models/ai-budget.js';
 
 /** Fields fixed once a budget exists: its counters sum exactly the calls of this scope and period. */
 export const BUDGET_SCOPE_FIELDS = ['userId', 'section', 'modelName', 'period'] as const;

@@ -3,7 +3,7 @@ import { DatabaseError } from 'sequelize';
 import { AI_USAGE_LOGS_ID } from '../resources/ai-usage-log.js';
 import type { AdminContext } from '../resources/context.js';
 import { SafeSequelizeResource } from '../safe-resource.js';
-import { BUDGET_MODES, BUDGET_PERIODS, defineBudgetModel } from './budget-model.js';
+import { BUDGET_MODES, BUDGET_PERIODS } from '../../core/models/ai-budget.js';
 import { validateBudgetEdit, validateNewBudget } from './budget-payload.js';
 import { withBudgetStatus } from './budget-status-params.js';
 
@@ -40,13 +40,12 @@ class BudgetsResource extends SafeSequelizeResource {
  */
 export function budgetsResource(context: AdminContext): ResourceWithOptions {
   const { core, sequelize, sections, components: C } = context;
-  const model = defineBudgetModel(sequelize, core.users);
   const status = withBudgetStatus(sequelize, core.User);
   const payload = { sequelize, sections, users: core.User, userIdKind: core.users.idType };
   const shown = (list: boolean) => ({ list, show: true, edit: false, filter: false });
   const fixed = { components: { edit: C.FixedOnceCreated } };
   return {
-    resource: new BudgetsResource(model, { exact: ['section', 'modelName', 'period', 'mode'], timeZone: context.config.panelTimeZone }),
+    resource: new BudgetsResource(core.AIBudget, { exact: ['section', 'modelName', 'period', 'mode'], timeZone: context.config.panelTimeZone }),
     options: {
       id: BUDGETS_ID,
       navigation: { name: 'AI usage', icon: 'Activity' },
