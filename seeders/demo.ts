@@ -4,6 +4,7 @@ import { hashPassword } from '../src/admin/authenticate.js';
 import { issueApiToken } from '../src/core/api-tokens.js';
 import { createRandom } from './demo-random.js';
 import { demoUsageEvent } from './demo-usage.js';
+import { seedDemoBudgets, type DemoBudgetsResult } from './demo-budgets.js';
 
 export interface DemoCredentials {
   adminEmail: string;
@@ -16,7 +17,12 @@ export interface DemoCredentials {
   /** Bearer token of demo@example.com for the JSON API; shown once. */
   demoApiToken: string;
   logRows: number;
+  /** Budgets created (besides each subscription's quota) and calls they refused. */
+  budgets: DemoBudgetsResult;
 }
+
+/** The demo customer taken over quota (their calls are refused, so refusals show in the panel). */
+export const DEMO_OVER_QUOTA_EMAIL = 'dennis@example.com';
 
 export const DEMO_ADMIN_EMAIL = 'admin@example.com';
 export const DEMO_VIEWER_EMAIL = 'viewer@example.com';
@@ -49,8 +55,9 @@ function monthStart(now: Date, offset: number): Date {
 }
 
 /**
- * Demo data for a fresh database: panel logins, customers with monthly subscriptions, and usage
- * over the last 60 days written through the tracker, so aggregates and billing match the logs.
+ * Demo data for a fresh database: panel logins, customers with monthly subscriptions, usage over
+ * the last 60 days written through the tracker, so aggregates and billing match the logs, and
+ * budgets: the demo API user well under all of theirs, one customer over quota and refused.
  */
 export async function seedDemo(app: App, env: NodeJS.ProcessEnv = process.env): Promise<DemoCredentials> {
   const { User, Subscription, ApiToken } = app.core;
@@ -70,6 +77,7 @@ export async function seedDemo(app: App, env: NodeJS.ProcessEnv = process.env): 
     const user = await User.create({ email: `${username}@example.com`, username, name, role: 'user' });
     customerIds.push(user.id);
   }
+  const overQuota = customerIds[1 + CUSTOMERS.findIndex(([, username]) => `${username}@example.com` === DEMO_OVER_QUOTA_EMAIL)]!;
   for (const [index, userId] of customerIds.entries()) {
     const plan = index === 0 ? 'pro' : CUSTOMERS[index - 1]![2];
     for (const offset of [-2, -1, 0]) {
@@ -86,6 +94,7 @@ export async function seedDemo(app: App, env: NodeJS.ProcessEnv = process.env): 
     }),
   );
 
+  const budgets = await seedDemoBudgets(app, { demo: demo.id, overQuota });
   for (const { plugin, context } of app.plugins) await plugin.seed?.({ ...context, demoUserId: demo.id });
-  return { adminEmail: DEMO_ADMIN_EMAIL, adminPassword, viewerEmail: DEMO_VIEWER_EMAIL, viewerPassword, demoEmail: DEMO_API_EMAIL, demoPassword, demoApiToken, logRows: LOG_ROWS };
+  return { adminEmail: DEMO_ADMIN_EMAIL, adminPassword, viewerEmail: DEMO_VIEWER_EMAIL, viewerPassword, demoEmail: DEMO_API_EMAIL, demoPassword, demoApiToken, logRows: LOG_ROWS, budgets };
 }

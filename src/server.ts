@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   if (process.env.DEMO_SEED !== 'false' && (await needsDemoSeed(app))) {
     log('First start: seeding demo data (users, subscriptions, 5,200 usage rows) ...');
     const demo = await seedDemo(app);
-    log(`Demo data ready: ${demo.logRows} usage rows.`);
+    log(`Demo data ready: ${demo.logRows} usage rows, ${demo.budgets.budgets} budgets, ${demo.budgets.refusals} refused calls of an over-quota customer.`);
     log(`API token of ${'demo@example.com'} (shown once): ${demo.demoApiToken}`);
     // A password chosen in the environment is never printed: only the built-in demo default is.
     log(`Viewer login (read-only): ${demo.viewerEmail} / ${process.env.VIEWER_PASSWORD ? '(the password in VIEWER_PASSWORD)' : demo.viewerPassword}`);

@@ -14,7 +14,7 @@ runCli(async () => {
       return;
     }
     const demo = await seedDemo(app);
-    console.log(`Seeded ${demo.logRows} usage rows. Login ${demo.adminEmail} / ${demo.adminPassword}; usage page /usage: ${demo.demoEmail} / ${demo.demoPassword}; API token of demo@example.com: ${demo.demoApiToken}`);
+    console.log(`Seeded ${demo.logRows} usage rows, ${demo.budgets.budgets} budgets (${demo.budgets.refusals} calls of an over-quota customer refused). Login ${demo.adminEmail} / ${demo.adminPassword}; usage page /usage: ${demo.demoEmail} / ${demo.demoPassword}; API token of demo@example.com: ${demo.demoApiToken}`);
   } finally {
     await app.close();
     await database.stop?.();

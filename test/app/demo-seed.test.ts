@@ -2,7 +2,8 @@ import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { DEFAULT_SECTIONS } from '../../src/core/sections.js';
 import { BUILTIN_PLUGINS } from '../../src/runtime/builtin-plugins.js';
-import { needsDemoSeed, seedDemo } from '../../seeders/demo.js';
+import { DEMO_API_EMAIL, DEMO_OVER_QUOTA_EMAIL, needsDemoSeed, seedDemo } from '../../seeders/demo.js';
+import { budgetsOfUser, BUDGET_REFUSAL_KIND } from '../../src/core/budgets/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { aggregateMismatches, one } from '../support/fixtures.js';
 import { listenOnFreePort, loginToPanel } from '../support/http.js';
@@ -70,4 +71,36 @@ it('seeds a fresh database once, through the tracker, so aggregates and billing 
   });
   expect(usagePage.status).toBe(303);
   expect(usagePage.headers.get('location')).toBe('/usage');
+
+  // Budgets: the demo API user is far from every budget that counts their calls, so the README's
+  // examples keep working; one other customer is over quota, and their calls were refused.
+  const userId = async (email: string) => (await one<{ id: number }>(db.sequelize, 'SELECT id FROM users WHERE email = $1', [email])).id;
+  const demoBudgets = await budgetsOfUser(db.sequelize, await userId(DEMO_API_EMAIL), { quotaMode: app.config.budgets.quotaMode });
+  expect(demoBudgets.filter((b) => b.mode === 'enforce').map((b) => b.shared ? 'shared' : b.subscriptionId ? 'quota' : 'own').sort()).toEqual(['own', 'quota', 'shared']);
+  for (const budget of demoBudgets) {
+    for (const [limit, used, reserved] of [[budget.limitUsd, budget.usedUsd, budget.reservedUsd], [budget.limitTokens, budget.usedTokens, budget.reservedTokens]] as const) {
+      if (limit !== null) expect([budget.name, (Number(used) + Number(reserved)) / Number(limit) < 0.5]).toEqual([budget.name, true]);
+    }
+  }
+  const headers = { authorization: `Bearer ${demo.demoApiToken}`, 'content-type': 'application/json' };
+  const conversation = await (await fetch(`${baseUrl}/api/chat/conversations`, { method: 'POST', headers, body: '{"title":"Order help"}' })).json();
+  const message = await fetch(`${baseUrl}/api/chat/conversations/${conversation.id}/messages`, { method: 'POST', headers, body: '{"content":"Where is my order?"}' });
+  expect(message.status).toBe(201);
+  const prompt = await fetch(`${baseUrl}/api/prompts/generate`, { method: 'POST', headers, body: '{"business_type":"bakery"}' });
+  expect(prompt.status).toBe(201);
+
+  const dennis = await userId(DEMO_OVER_QUOTA_EMAIL);
+  const refusals = await db.sequelize.query<{ user_id: number; total_tokens: number; cost_status: string; budget_id: string }>(
+    "SELECT user_id, total_tokens, cost_status, metadata->>'budget_id' AS budget_id FROM ai_usage_logs WHERE success = false AND metadata->>'error_kind' = $1",
+    { bind: [BUDGET_REFUSAL_KIND], type: 'SELECT' as never },
+  );
+  expect(demo.budgets.refusals).toBe(3);
+  expect(refusals).toHaveLength(3);
+  const dennisBudgets = await budgetsOfUser(db.sequelize, dennis, { quotaMode: app.config.budgets.quotaMode });
+  const over = dennisBudgets.filter((b) => !b.shared && b.mode === 'enforce' && Number(b.remainingTokens) < 0);
+  expect(over.map((b) => (b.subscriptionId ? 'quota' : 'own')).sort()).toEqual(['own', 'quota']);
+  for (const refusal of refusals) {
+    expect(refusal).toMatchObject({ user_id: dennis, total_tokens: 0, cost_status: 'not_billed' });
+    expect(over.map((b) => String(b.budgetId))).toContain(refusal.budget_id);
+  }
 }, 180_000);
