@@ -62,7 +62,7 @@ export async function seedDemoBudgets(app: App, users: { demo: UserId; overQuota
   const missing = quota ? Math.max(0, Number(quota.token_quota) - Number(quota.tokens_used)) : 0;
   const calls = Math.max(1, Math.ceil(missing / perCall) + 1);
   for (let i = 0; i < calls; i += 1) {
-    await app.tracker.track({ ...HEAVY_CALL, userId: users.overQuota, responseTimeMs: 21_000 + i * 500, metadata: { page_title: 'Shipping policy', content_length: 38_000 }, createdAt: new Date(Date.now() - (calls - i) * 90_000) });
+    await app.tracker.track({ ...HEAVY_CALL, userId: users.overQuota, responseTimeMs: 21_000 + i * 500, metadata: { page_title: 'Shipping policy', content_length: 38_000 }, createdAt: new Date(Date.now() - (calls - i) * 1_000) });
   }
 
   let refusals = 0;

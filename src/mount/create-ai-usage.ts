@@ -104,7 +104,7 @@ export async function createAiUsage(options: AiUsageOptions = {}): Promise<AiUsa
     return { ...report, partitions };
   };
   const admin = ledgerAdminParts({ resources: pluginResources, componentLoader, core, sequelize, sections, config, health });
-  const usage = createUsageService({ sequelize, sections, showCost: config.usageShowCost });
+  const usage = createUsageService({ sequelize, sections, showCost: config.usageShowCost, quotaMode: config.budgets.quotaMode });
 
   // At boot, so events left by a killed process are replayed by the next start.
   const drainer = startSpoolDrainer({ spool, tracker, sequelize, logger: consoleTrackerLogger, maxAttempts: config.spool.maxAttempts });

@@ -5,7 +5,7 @@ import { aggregateDetailRows, aggregateGroups, type AggregateDetailRow, type Agg
 import { addDays, daysBetween, periodOfSubscription, resolvePeriod, type UsagePeriod } from './period.js';
 import { requestsPage } from './requests-query.js';
 import { usageBudgets } from './budgets.js';
-import { budgetsOfUser } from '../core/budgets/index.js';
+import { budgetsOfUser, DEFAULT_BUDGET_CONFIG, type BudgetConfig } from '../core/budgets/index.js';
 import type { UsageFigures, UsageQuota, UsageReport, UsageRequestsPage } from './types.js';
 import type { UserId } from '../core/users/user-id.js';
 
@@ -14,6 +14,8 @@ export interface UsageServiceOptions {
   sections: SectionRegistry;
   /** Whether end users see money (cost_usd); tokens and requests are always shown. */
   showCost: boolean;
+  /** What a subscription's quota does when its subscription says nothing (AI_USAGE_QUOTA_MODE); default enforce. */
+  quotaMode?: BudgetConfig['quotaMode'];
 }
 
 /** The query parameters a report accepts: `from` and `to`, whole UTC days. */
@@ -29,7 +31,7 @@ function exactNumber(text: string): number {
 }
 
 /** End users' view of their own usage: the report, its CSV rows and their recent requests. */
-export function createUsageService({ sequelize, sections, showCost }: UsageServiceOptions) {
+export function createUsageService({ sequelize, sections, showCost, quotaMode = DEFAULT_BUDGET_CONFIG.quotaMode }: UsageServiceOptions) {
   const figures = (sums: AggregateSums): UsageFigures => ({
     requests: exactNumber(sums.requests),
     failures: exactNumber(sums.failures),
@@ -65,7 +67,7 @@ export function createUsageService({ sequelize, sections, showCost }: UsageServi
     const account = await findAccount(sequelize, userId);
     if (!account) return null;
     const { period, subscription } = await periodFor(userId, query);
-    const [groups, budgets] = await Promise.all([aggregateGroups(sequelize, userId, period), budgetsOfUser(sequelize, userId)]);
+    const [groups, budgets] = await Promise.all([aggregateGroups(sequelize, userId, period), budgetsOfUser(sequelize, userId, { quotaMode })]);
     const zero = { requests: '0', failures: '0', tokens: '0', cost_usd: '0', unpriced: '0' };
     const days = Array.from({ length: daysBetween(period.from, period.to) + 1 }, (_, i) => addDays(period.from, i));
     return {

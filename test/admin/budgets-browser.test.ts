@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { jest } from '@jest/globals';
 import type { Page } from 'playwright-core';
-import { BUDGET_REFUSAL_KIND } from '../../src/core/budgets/index.js';
+import { BudgetExceededError } from '../../src/core/errors.js';
 import { one } from '../support/fixtures.js';
 import { findChromium, launchBrowser, SCREENSHOTS, type Browser } from './support/browser.js';
 import { ADMIN_EMAIL, VIEWER_EMAIL } from './support/ledger-fixture.js';
@@ -47,20 +47,14 @@ describeBrowser('budgets in the panel, in Chromium', () => {
     // Bob's usage today, counted into his day budget when it is created.
     await panel.app.tracker.track({ userId: panel.fixture.bob, section: 'chat', modelName: 'gemini-2.5-flash', promptTokens: 180, completionTokens: 40, responseTimeMs: 700 });
     budgets = {
-      chat: await insertBudget({ name: 'Chat, all users, monthly', section: 'chat', period: 'month', usd: '0.05', tokens: '20000', mode: 'enforce' }),
+      chat: await insertBudget({ name: 'Chat, all users, monthly', section: 'chat', period: 'month', usd: '2', tokens: '100000', mode: 'enforce' }),
       bob: await insertBudget({ name: 'Bob per day', userId: panel.fixture.bob, period: 'day', tokens: '200', mode: 'enforce' }),
       pro: await insertBudget({ name: 'gemini-2.5-pro watch', model: 'gemini-2.5-pro', period: 'month', usd: '10', mode: 'warn' }),
     };
+    // Two calls of Bob refused through the real path (reserve finds no room; nothing is sent).
     for (let i = 0; i < 2; i += 1) {
-      await panel.app.tracker.track({
-        userId: panel.fixture.bob,
-        section: 'chat',
-        modelName: 'gemini-2.5-flash',
-        responseTimeMs: 0,
-        success: false,
-        errorMessage: 'budget_exceeded: Bob per day',
-        metadata: { error_kind: BUDGET_REFUSAL_KIND, budget_id: budgets.bob, budget_name: 'Bob per day' },
-      });
+      const model = panel.app.gemini.model({ model: 'gemini-2.5-flash', userId: panel.fixture.bob, section: 'chat', generationConfig: { maxOutputTokens: 64 } });
+      await expect(model.generateContent('hello')).rejects.toBeInstanceOf(BudgetExceededError);
     }
     browser = await launchBrowser(chromiumPath!, { viewport: { width: 1440, height: 900 } });
     page = await browser.context.newPage();

@@ -1,5 +1,6 @@
 import { QueryTypes } from 'sequelize';
 import { BUDGET_REFUSAL_KIND } from '../../src/core/budgets/index.js';
+import { BudgetExceededError } from '../../src/core/errors.js';
 import { one } from '../support/fixtures.js';
 import { startPanel, type Panel } from './support/panel.js';
 
@@ -121,20 +122,15 @@ it('lets viewers read budgets but change nothing, and never filters or sorts by 
 });
 
 it('finds a budget’s refusals from its row: the log list’s refusal filter returns exactly them, with their statistics', async () => {
-  const [row] = await budgetsNamed('Bob on flash');
+  const tiny = await post('/actions/new', { ...chatBudget, name: 'Bob: 1 token a day', userId: String(panel.fixture.bob), section: '', period: 'day', limitUsd: '', limitTokens: '1' });
+  expect(tiny.body.record.errors).toEqual({});
+  const [row] = await budgetsNamed('Bob: 1 token a day');
   const budgetId = row!.id as number;
-  const refuse = (budget: number, userId: number) =>
-    panel.app.tracker.track({
-      userId,
-      section: 'chat',
-      modelName: 'gemini-2.5-flash',
-      responseTimeMs: 0,
-      success: false,
-      errorMessage: `budget_exceeded: budget ${budget} has no room`,
-      metadata: { error_kind: BUDGET_REFUSAL_KIND, budget_id: budget, budget_name: 'test' },
-    });
-  for (let i = 0; i < 3; i += 1) await refuse(budgetId, panel.fixture.bob);
-  await refuse(budgetId + 1000, panel.fixture.alice);
+  // Refused through the real path: the instrumented client reserves, finds no room, records the refusal, sends nothing.
+  for (let i = 0; i < 3; i += 1) {
+    const model = panel.app.gemini.model({ model: 'gemini-2.5-flash', userId: panel.fixture.bob, section: 'chat', generationConfig: { maxOutputTokens: 64 } });
+    await expect(model.generateContent(`hello ${i}`)).rejects.toBeInstanceOf(BudgetExceededError);
+  }
   // A failure of another kind is no refusal.
   await panel.app.tracker.track({ userId: panel.fixture.bob, section: 'chat', modelName: 'gemini-2.5-flash', responseTimeMs: 9, success: false, errorMessage: 'budget_exceeded lookalike', metadata: { error_kind: 'upstream' } });
 
@@ -144,11 +140,13 @@ it('finds a budget’s refusals from its row: the log list’s refusal filter re
   const refusals = await panel.api(`/resources/ai_usage_logs/actions/list?filters.refused=true&filters.budgetId=${budgetId}&perPage=50`);
   expect(refusals.status).toBe(200);
   expect(refusals.body.meta.total).toBe(3);
-  expect(refusals.body.records.every((r: any) => r.params.success === false && r.params.userId === panel.fixture.bob)).toBe(true);
+  expect(refusals.body.records.every((r: any) => r.params.success === false && r.params.userId === panel.fixture.bob && r.params.totalTokens === 0)).toBe(true);
   const all = await panel.api('/resources/ai_usage_logs/actions/list?filters.refused=true&perPage=50');
-  expect(all.body.meta.total).toBe(4);
+  expect(all.body.meta.total).toBe(await one<{ n: number }>(panel.db.sequelize, "SELECT count(*)::int AS n FROM ai_usage_logs WHERE metadata->>'error_kind' = $1", [BUDGET_REFUSAL_KIND]).then((r) => r.n));
+  expect(all.body.meta.total).toBe(3);
   const stats = await panel.api(`/resources/ai_usage_logs/actions/stats?filters.refused=true&filters.budgetId=${budgetId}`);
   expect(stats.body.stats.totals.requests).toBe(3);
+  expect((await panel.api(`/resources/ai_usage_logs/actions/list?filters.refused=true&filters.budgetId=${budgetId + 1}`)).body.meta.total).toBe(0);
   expect((await panel.api('/resources/ai_usage_logs/actions/list?filters.budgetId=abc')).body.meta.total).toBe(0);
   expect((await panel.api('/resources/ai_usage_logs/actions/list?filters.refused=maybe')).body.meta.total).toBe(0);
 });

@@ -4,6 +4,7 @@ import { DEFAULT_SECTIONS } from '../../src/core/sections.js';
 import { BUILTIN_PLUGINS } from '../../src/runtime/builtin-plugins.js';
 import { DEMO_API_EMAIL, DEMO_OVER_QUOTA_EMAIL, needsDemoSeed, seedDemo } from '../../seeders/demo.js';
 import { budgetsOfUser, BUDGET_REFUSAL_KIND } from '../../src/core/budgets/index.js';
+import { brokenInvariants } from '../budgets/support.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { aggregateMismatches, one } from '../support/fixtures.js';
 import { listenOnFreePort, loginToPanel } from '../support/http.js';
@@ -103,4 +104,6 @@ it('seeds a fresh database once, through the tracker, so aggregates and billing 
     expect(refusal).toMatchObject({ user_id: dennis, total_tokens: 0, cost_status: 'not_billed' });
     expect(over.map((b) => String(b.budgetId))).toContain(refusal.budget_id);
   }
+  // Every budget's counters equal the ledger rows in its scope and period.
+  expect(await brokenInvariants(db.sequelize)).toEqual([]);
 }, 180_000);

@@ -2,6 +2,7 @@ import type { ActionResponse, After, RecordJSON } from 'adminjs';
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { budgetStatuses, BUDGET_REFUSAL_KIND, type BudgetStatus } from '../../core/budgets/index.js';
 import type { UserModel } from '../../core/models/user.js';
+import type { BudgetConfig } from '../../core/budgets/index.js';
 
 /** Params the list and show add to each budget record (virtual properties of the resource). */
 export const BUDGET_STATUS_PARAMS = ['usage', 'effectiveMode', 'periodStart', 'resetsAt', 'scope', 'refusals'] as const;
@@ -57,13 +58,13 @@ function statusParams(status: BudgetStatus | undefined): Record<string, unknown>
  * and remaining amounts (from the budget counters), the effective mode, when it resets, its scope
  * in words and how many calls it refused.
  */
-export function withBudgetStatus(sequelize: Sequelize, users: UserModel): After<ActionResponse> {
+export function withBudgetStatus(sequelize: Sequelize, users: UserModel, quotaMode: BudgetConfig['quotaMode']): After<ActionResponse> {
   return async (response) => {
     const records: RecordJSON[] = response.records ?? (response.record ? [response.record] : []);
     const ids = records.map((r) => Number(r.params.id)).filter(Number.isInteger);
     if (!ids.length) return response;
     const [statuses, refusals, emails] = await Promise.all([
-      budgetStatuses(sequelize, { budgetIds: ids }),
+      budgetStatuses(sequelize, { budgetIds: ids, quotaMode }),
       refusalCounts(sequelize, ids),
       userEmails(users, records.map((r) => r.params.userId)),
     ]);

@@ -40,7 +40,7 @@ class BudgetsResource extends SafeSequelizeResource {
  */
 export function budgetsResource(context: AdminContext): ResourceWithOptions {
   const { core, sequelize, sections, components: C } = context;
-  const status = withBudgetStatus(sequelize, core.User);
+  const status = withBudgetStatus(sequelize, core.User, context.config.budgets.quotaMode);
   const payload = { sequelize, sections, users: core.User, userIdKind: core.users.idType };
   const shown = (list: boolean) => ({ list, show: true, edit: false, filter: false });
   const fixed = { components: { edit: C.FixedOnceCreated } };
