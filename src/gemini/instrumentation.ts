@@ -7,11 +7,11 @@ import { describeFailure, type FailureFacts } from './failure.js';
 import { NO_TOKENS, observeStream, type Observation } from './observations.js';
 import { addResponse, emptyFacts } from './response-facts.js';
 import { resolveRetryPolicy, retryDelay, waitBeforeRetry, type ResolvedRetryPolicy } from './retry.js';
-import { observeChunks } from './observed-stream.js';
 import { relayStream } from './stream-relay.js';
 import type { EmbeddingUsage, InstrumentationOptions, TrackingContext } from './types.js';
 import type { RequestShape } from './call-bounds.js';
 import { createBudgetCheck, isRefusal, type BudgetCheck } from './budget-check.js';
+import { createHopRecorder, createStreamHopRecorder, type HopRecording } from './hop-recorders.js';
 
 /** One SDK call, as the instrumentation needs to know it. */
 export interface CallInfo {
@@ -78,13 +78,8 @@ export interface Attempt {
   budget?: Record<string, unknown>;
 }
 
-interface Outcome extends Observation {
+export interface Outcome extends Observation {
   retryInMs?: number;
-}
-
-/** One HTTP call of an AFC loop, bounded by the parameters the SDK sends in it when they are known. */
-function hopCall(call: CallInfo, params: unknown): CallInfo {
-  return params !== undefined && call.hopShape ? { ...call, shape: () => call.hopShape!(params) } : call;
 }
 
 /** The caller's verdict on a successful result: the error it threw, if it refused it. */
@@ -164,6 +159,8 @@ export function createInstrumentation(options: InstrumentationOptions): Instrume
     }
   }
 
+  const recording: HopRecording = { record, background, observeSafely, budgets };
+
   /** Runs attempts of `start` until one succeeds or the failure is final; each failure gets its row. */
   async function attempts<T>(context: TrackingContext, call: CallInfo, start: (attempt: Omit<Attempt, 'elapsedMs'>, t0: number) => Promise<T>): Promise<T> {
     const requestId = randomUUID();
@@ -240,82 +237,19 @@ export function createInstrumentation(options: InstrumentationOptions): Instrume
       });
     },
 
-    async hops(context, call, invoke, observe) {
-      const requestId = randomUUID();
-      let calls = 0;
-      const hop: HopRecorder = async (httpCall, params) => {
-        calls += 1;
-        const attempt: Omit<Attempt, 'elapsedMs'> = { requestId, eventId: randomUUID(), number: 1, startedAt: new Date() };
-        const afc = { afc_call: calls };
-        let t0 = performance.now();
-        try {
-          await budgets.reserve(context, call, attempt, budgets.boundsOnce(hopCall(call, params)));
-          t0 = performance.now();
-          const response = await httpCall();
-          const observation = await observeSafely(call, observe, response);
-          await record(context, call, { ...attempt, elapsedMs: performance.now() - t0 }, { ...observation, metadata: { ...observation.metadata, ...afc } });
-          return response;
-        } catch (error) {
-          if (isRefusal(error)) throw error;
-          const failure = describeFailure(error, call.signal);
-          await record(context, call, { ...attempt, elapsedMs: performance.now() - t0 }, { tokens: NO_TOKENS, usageSource: 'none', failure, metadata: afc, billed: false });
-          throw error;
-        }
-      };
-      return invoke(hop);
+    hops(context, call, invoke, observe) {
+      return invoke(createHopRecorder(recording, context, call, observe));
     },
 
     streamHops<T, C>(context: TrackingContext, call: CallInfo, open: () => Promise<T>, adapter: StreamAdapter<T, C>, scope: StreamHopScope) {
-      const requestId = randomUUID();
-      let calls = 0;
       let abandoned = false;
-      // One promise per HTTP stream opened, settled when its row is written.
-      const openHops: Promise<void>[] = [];
-      const hop: StreamHopRecorder = async <H>(httpCall: () => Promise<AsyncIterable<H>>, params?: unknown) => {
-        calls += 1;
-        const attempt: Omit<Attempt, 'elapsedMs'> = { requestId, eventId: randomUUID(), number: 1, startedAt: new Date() };
-        const afc = { afc_call: calls };
-        let t0 = performance.now();
-        const elapsed = () => ({ ...attempt, elapsedMs: performance.now() - t0 });
-        let opened: AsyncIterable<H>;
-        try {
-          await budgets.reserve(context, call, attempt, budgets.boundsOnce(hopCall(call, params)));
-          t0 = performance.now();
-          opened = await httpCall();
-        } catch (error) {
-          if (isRefusal(error)) throw error;
-          await record(context, call, elapsed(), { tokens: NO_TOKENS, usageSource: 'none', failure: describeFailure(error, call.signal), metadata: afc, billed: false });
-          throw error;
-        }
-        const facts = emptyFacts();
-        let chunks = 0;
-        let firstChunkMs: number | undefined;
-        let written!: () => void;
-        openHops.push(new Promise<void>((resolve) => (written = resolve)));
-        return observeChunks(opened, {
-          onChunk(chunk) {
-            firstChunkMs ??= performance.now() - t0;
-            chunks += 1;
-            addResponse(facts, chunk);
-          },
-          async onEnd(end) {
-            // The abort we send when the consumer gives the operation up ends the open hop: abandoned, not failed.
-            const status = end.status === 'failed' && abandoned ? 'abandoned' : end.status;
-            const observation = observeStream({ facts, status, chunks, firstChunkMs }, call.model, call.requestText);
-            if (end.status === 'failed' && status === 'failed') observation.failure = describeFailure(end.error, call.signal);
-            await background(record(context, call, elapsed(), { ...observation, metadata: { ...observation.metadata, ...afc } }));
-            written();
-          },
-        });
-      };
-      return scope(hop, async () => {
+      const hops = createStreamHopRecorder(recording, context, call, () => abandoned);
+      return scope(hops.hop, async () => {
         const opened = await open();
         const relay = relayStream<C>(adapter.chunks(opened), {
           onChunk() {},
           // Each HTTP stream is its own row; the operation ends when they are written.
-          onEnd: async () => {
-            await Promise.all(openHops);
-          },
+          onEnd: hops.allWritten,
           onAbandon() {
             abandoned = true;
             adapter.cancel?.();
