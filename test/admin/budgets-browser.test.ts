@@ -13,7 +13,7 @@ const chromiumPath = findChromium();
 const describeBrowser = chromiumPath ? describe : describe.skip;
 if (!chromiumPath && process.env.CI) throw new Error('CI must run the browser tests: no Chromium (set CHROMIUM_PATH)');
 
-jest.setTimeout(120_000);
+jest.setTimeout(180_000);
 
 const ZONE = 'Europe/Berlin';
 let panel: Panel;
@@ -43,7 +43,8 @@ async function openBudgets(): Promise<void> {
 describeBrowser('budgets in the panel, in Chromium', () => {
   beforeAll(async () => {
     await mkdir(SCREENSHOTS, { recursive: true });
-    panel = await startPanel({ panelTimeZone: ZONE });
+    // The component bundle is built before the first page, not during it.
+    panel = await startPanel({ panelTimeZone: ZONE, adminBundle: 'startup' });
     // Bob's usage today, counted into his day budget when it is created.
     await panel.app.tracker.track({ userId: panel.fixture.bob, section: 'chat', modelName: 'gemini-2.5-flash', promptTokens: 180, completionTokens: 40, responseTimeMs: 700 });
     budgets = {

@@ -39,7 +39,7 @@ const LogList: React.FC<ActionProps> = (props) => {
       <Box variant="container" mb="lg" style={{ display: 'flex', flexWrap: 'wrap', gap: 12, alignItems: 'center' }}>
         <form
           data-testid="log-search-form"
-          style={{ display: 'flex', gap: 8, flex: '1 1 360px' }}
+          style={{ display: 'flex', gap: 8, flex: '1 1 560px' }}
           onSubmit={(event) => {
             event.preventDefault();
             apply({ q: term.trim() || undefined });
