@@ -8,7 +8,7 @@ import type { UserReference } from './users/user-reference.cjs';
 
 /** One AI request (attempt) as a caller reports it. Only `section` and `responseTimeMs` are required. */
 export interface UsageEvent {
-  /** Idempotency key: replaying the same id changes nothing. Generated when absent. */
+  /** Idempotency key, with createdAt (the log is partitioned by it): replaying the same id and createdAt changes nothing. Generated when absent. */
   id?: string;
   /** The user the request was made for; null or absent for system work. */
   userId?: UserId | null;
