@@ -19,7 +19,13 @@ let page: Page;
 async function tableFits(resource: string): Promise<{ table: number; card: number }> {
   await page.goto(`${panel.baseUrl}/admin/resources/${resource}`);
   await page.waitForSelector(`table[data-css="${resource}-table"] tbody tr td[data-property-name]`);
-  return page.$eval(`table[data-css="${resource}-table"]`, (table) => ({ table: table.scrollWidth, card: table.parentElement!.clientWidth }));
+  // The card's content box: the table must end inside its padding, its last column (row actions) included.
+  return page.$eval(`table[data-css="${resource}-table"]`, (table) => {
+    const card = table.parentElement!;
+    const inner = card.getBoundingClientRect().right - parseFloat(getComputedStyle(card).paddingRight);
+    const lastCell = table.querySelector('tbody tr')!.lastElementChild!.getBoundingClientRect().right;
+    return { table: Math.max(table.getBoundingClientRect().right, lastCell, table.getBoundingClientRect().left + table.scrollWidth), card: inner + 0.5 };
+  });
 }
 
 async function drawerOpen(): Promise<boolean> {
@@ -41,7 +47,7 @@ describeBrowser('the panel layout at 1440x900 and 390x844', () => {
     await panel?.close();
   });
 
-  it('fits the log and the daily aggregate tables in their cards at 1440 px', async () => {
+  it('fits the log and the daily aggregate tables in their cards at 1440 px, Cost and row actions included', async () => {
     for (const resource of ['ai_usage_logs', 'ai_usage_tracking']) {
       const { table, card } = await tableFits(resource);
       expect(table).toBeLessThanOrEqual(card);

@@ -3,7 +3,7 @@ import { useTranslation, type BasePropertyProps } from 'adminjs';
 import { Box, FormGroup, Label, Text } from '@adminjs/design-system';
 import { panelTimeZone } from './panel-time.js';
 
-const inputStyle: React.CSSProperties = { width: '100%', padding: '6px 8px', border: '1px solid #c0c0ca', borderRadius: 4, background: 'transparent', color: 'inherit', font: 'inherit' };
+const inputStyle: React.CSSProperties = { width: '100%', boxSizing: 'border-box', padding: '6px 8px', border: '1px solid #c0c0ca', borderRadius: 4, background: 'transparent', color: 'inherit', font: 'inherit' };
 
 /**
  * The filter of every date and datetime property (it replaces AdminJS's date picker, which sent the

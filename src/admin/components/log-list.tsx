@@ -49,7 +49,8 @@ const LogList: React.FC<ActionProps> = (props) => {
             data-testid="log-search"
             type="search"
             value={term}
-            placeholder="Search user, email, section, model, error or metadata (3+ letters), id"
+            placeholder="Search user, section, model, error, metadata, id"
+            title="Username or email, section, model, error message or metadata value (3+ letters), or the start of an id"
             onChange={(event: React.ChangeEvent<HTMLInputElement>) => setTerm(event.target.value)}
             style={{ flex: 1 }}
           />

@@ -15,8 +15,9 @@ export function drawerExit(pathname: string): string | undefined {
  * the AI usage log and the budgets as cards with their essentials.
  */
 const STYLES = `
-table[data-css$="-table"] > thead > tr > th, table[data-css$="-table"] > tbody > tr > td { padding: 10px 8px; }
+table[data-css$="-table"] > thead > tr > *, table[data-css$="-table"] > tbody > tr > td { padding: 10px 8px; }
 table[data-css$="-table"] > tbody > tr > td[data-property-name] { max-width: 240px; }
+table[data-css$="-table"] > thead > tr > *, table[data-css$="-table"] > thead > tr > * * { white-space: normal !important; }
 [data-testid=tokens-cell] small { white-space: normal !important; display: block; max-width: 150px; }
 @media (min-width: 768px) { [data-testid=stats-breakdown] { min-width: max-content !important; } }
 #drawerPortal { max-width: 100vw; }
