@@ -1,5 +1,5 @@
 import { INVALID, readLogListParams } from '../../src/admin/ai-usage-log/filters.js';
-import { buildLogQuery, normalizeLogSort } from '../../src/admin/ai-usage-log/query.js';
+import { buildLogQuery, logPageSortSql, normalizeLogSort } from '../../src/admin/ai-usage-log/query.js';
 import { searchCondition } from '../../src/admin/ai-usage-log/search.js';
 import { containsPattern, SqlBinds, uuidPrefixRange } from '../../src/admin/ai-usage-log/sql-binds.js';
 import { aggregateSource } from '../../src/admin/ai-usage-log/stats-source.js';
@@ -97,6 +97,15 @@ describe('searchCondition', () => {
 
   it('matches LIKE wildcards literally', () => {
     expect(containsPattern('100%_a\\b')).toBe('%100\\%\\_a\\\\b%');
+  });
+});
+
+describe('logPageSortSql', () => {
+  it('joins the users table once to sort the list page by user name, system rows last', () => {
+    const { fromSql, orderSql } = logPageSortSql({ sortBy: 'userId', direction: 'asc' });
+    expect(fromSql).toBe('ai_usage_logs LEFT JOIN "users" sort_user ON sort_user."id" = ai_usage_logs.user_id');
+    expect(orderSql).toBe('ORDER BY sort_user."username"::text ASC NULLS LAST, ai_usage_logs.user_id ASC, ai_usage_logs.id ASC');
+    expect(logPageSortSql({ sortBy: 'createdAt', direction: 'desc' })).toEqual({ fromSql: 'ai_usage_logs', orderSql: 'ORDER BY ai_usage_logs.created_at DESC, ai_usage_logs.id DESC' });
   });
 });
 

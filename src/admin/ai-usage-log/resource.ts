@@ -7,7 +7,7 @@ import { SafeSequelizeResource } from '../safe-resource.js';
 import { userReferenceOf } from '../../core/users/user-sql.js';
 import { countLogs, type LogCountOptions } from './count.js';
 import { readLogListParams, SEARCH_FILTER, type LogListParams } from './filters.js';
-import { logOrderSql, normalizeLogSort, prepareLogQuery, type LogQuery } from './query.js';
+import { logPageSortSql, normalizeLogSort, prepareLogQuery, type LogQuery } from './query.js';
 
 type FindOptions = { limit?: number; offset?: number; sort?: LogListParams['sort'] };
 
@@ -58,7 +58,8 @@ export class AIUsageLogResource extends SafeSequelizeResource implements Declare
     const query = await this.logQuery(filter);
     const page = safePage(limit, offset);
     const n = query.bind.length;
-    const rows = await this.model.sequelize!.query(`SELECT * FROM ai_usage_logs ${query.whereSql} ${logOrderSql(normalizeLogSort(sort), userReferenceOf(this.model.sequelize!))} LIMIT $${n + 1} OFFSET $${n + 2}`, {
+    const order = logPageSortSql(normalizeLogSort(sort), userReferenceOf(this.model.sequelize!));
+    const rows = await this.model.sequelize!.query(`SELECT ai_usage_logs.* FROM ${order.fromSql} ${query.whereSql} ${order.orderSql} LIMIT $${n + 1} OFFSET $${n + 2}`, {
       bind: [...query.bind, page.limit, page.offset],
       model: this.model,
       mapToModel: true,
