@@ -104,7 +104,7 @@ describe('logPageSortSql', () => {
   it('joins the users table once to sort the list page by user name, system rows last', () => {
     const { fromSql, orderSql } = logPageSortSql({ sortBy: 'userId', direction: 'asc' });
     expect(fromSql).toBe('ai_usage_logs LEFT JOIN "users" sort_user ON sort_user."id" = ai_usage_logs.user_id');
-    expect(orderSql).toBe('ORDER BY sort_user."username"::text ASC NULLS LAST, ai_usage_logs.user_id ASC, ai_usage_logs.id ASC');
+    expect(orderSql).toBe('ORDER BY sort_user."username"::text ASC NULLS LAST, ai_usage_logs.user_id ASC, ai_usage_logs.created_at DESC, ai_usage_logs.id DESC');
     expect(logPageSortSql({ sortBy: 'createdAt', direction: 'desc' })).toEqual({ fromSql: 'ai_usage_logs', orderSql: 'ORDER BY ai_usage_logs.created_at DESC, ai_usage_logs.id DESC' });
   });
 });

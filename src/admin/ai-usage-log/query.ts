@@ -105,15 +105,18 @@ export function normalizeLogSort(sort: LogListParams['sort']): LogQuery['sort'] 
   return { sortBy, direction };
 }
 
+/** After the user's name: the user's id (names may repeat), then each user's newest first. */
+const WITHIN_USER = (direction: string) => `${col('userId')} ${direction}, ${col('createdAt')} DESC, ${col('id')} DESC`;
+
 /**
  * ORDER BY of a normalized sort: the column, then id in the same direction. The user sorts by the
- * user's name (from the configured users table; system rows last), then by user id.
+ * user's name (from the configured users table; system rows last), then by user id, newest first.
  */
 export function logOrderSql(sort: LogQuery['sort'], users: UserReference = OWN_USERS): string {
   const direction = sort.direction === 'asc' ? 'ASC' : 'DESC';
   if (sort.sortBy === 'id') return `ORDER BY ${col('id')} ${direction}`;
-  const byName = sort.sortBy === 'userId' ? `${userColumnSql(users, 'name', col('userId'))} ${direction} NULLS LAST, ` : '';
-  return `ORDER BY ${byName}${col(sort.sortBy)} ${direction}, ${col('id')} ${direction}`;
+  if (sort.sortBy === 'userId') return `ORDER BY ${userColumnSql(users, 'name', col('userId'))} ${direction} NULLS LAST, ${WITHIN_USER(direction)}`;
+  return `ORDER BY ${col(sort.sortBy)} ${direction}, ${col('id')} ${direction}`;
 }
 
 /**
@@ -126,7 +129,7 @@ export function logPageSortSql(sort: LogQuery['sort'], users: UserReference = OW
   const direction = sort.direction === 'asc' ? 'ASC' : 'DESC';
   return {
     fromSql: `ai_usage_logs LEFT JOIN ${quoted(users.table)} sort_user ON sort_user.${quoted(users.idColumn)} = ${col('userId')}`,
-    orderSql: `ORDER BY sort_user.${quoted(users.nameColumn)}::text ${direction} NULLS LAST, ${col('userId')} ${direction}, ${col('id')} ${direction}`,
+    orderSql: `ORDER BY sort_user.${quoted(users.nameColumn)}::text ${direction} NULLS LAST, ${WITHIN_USER(direction)}`,
   };
 }
 

@@ -17,7 +17,8 @@ export function drawerExit(pathname: string): string | undefined {
 const STYLES = `
 table[data-css$="-table"] > thead > tr > *, table[data-css$="-table"] > tbody > tr > td { padding: 10px 8px; }
 table[data-css$="-table"] > tbody > tr > td[data-property-name] { max-width: 240px; }
-table[data-css$="-table"] > thead > tr > *, table[data-css$="-table"] > thead > tr > * * { white-space: normal !important; }
+table[data-css$="-table"] > thead > tr > *, table[data-css$="-table"] > thead > tr > * * { white-space: normal !important; word-break: normal !important; overflow-wrap: normal !important; }
+table[data-css$="-table"] > tbody > tr > td[data-property-name=date] { white-space: nowrap; }
 [data-testid=tokens-cell] small { white-space: normal !important; display: block; max-width: 150px; }
 @media (min-width: 768px) { [data-testid=stats-breakdown] { min-width: max-content !important; } }
 #drawerPortal { max-width: 100vw; }

@@ -11,7 +11,7 @@ const UserCell: React.FC<BasePropertyProps> = ({ property, record, where }) => {
   if (id === null || id === undefined || id === '') {
     return (
       <ShowField property={property} where={where}>
-        <em data-testid="user-cell" style={{ color: '#6b7280' }}>{property.custom?.emptyLabel ?? 'system'}</em>
+        <em data-testid="user-cell" style={{ color: '#6b7280', whiteSpace: 'nowrap' }}>{property.custom?.emptyLabel ?? 'system'}</em>
       </ShowField>
     );
   }
