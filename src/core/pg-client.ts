@@ -3,6 +3,7 @@ import type { Sequelize } from 'sequelize';
 /** The raw pg client Sequelize pools: for named prepared statements on hot paths. */
 export interface PgClient {
   query<R = Record<string, unknown>>(config: { name?: string; text: string; values: unknown[] }): Promise<{ rows: R[] }>;
+  escapeLiteral(value: string): string;
 }
 
 /** Runs `work` on a pooled write connection and gives it back, whatever happens. */

@@ -95,6 +95,24 @@ function refusalOf(row: ReserveRow, hold: WorstCase): BudgetRefusal {
   };
 }
 
+/**
+ * `sql` with its $n parameters as literals, for a multi-statement query (which takes no
+ * parameters): strings escaped by pg, numbers and dates checked, so nothing of a caller's reaches
+ * the SQL unquoted.
+ */
+function inlined(client: PgClient, sql: string, values: unknown[]): string {
+  return sql.replace(/\$(\d+)/g, (_, n: string) => {
+    const value = values[Number(n) - 1];
+    if (value === null || value === undefined) return 'NULL';
+    if (typeof value === 'number') {
+      if (!Number.isFinite(value)) throw new TypeError(`budget reserve: parameter $${n} is not a finite number`);
+      return String(value);
+    }
+    if (value instanceof Date) return client.escapeLiteral(value.toISOString());
+    return client.escapeLiteral(String(value));
+  });
+}
+
 const pgCode = (error: unknown): string | undefined => {
   const e = error as { code?: string; parent?: { code?: string } };
   return e?.code ?? e?.parent?.code;
@@ -111,23 +129,27 @@ export function createBudgetGate(options: BudgetGateOptions): BudgetGate {
   const ensureText = ensureSql(users);
   const scopes = enforcedScopes(sequelize, config.quotaMode);
 
-  /** One short transaction: lock the counter rows in order, then reserve on them all or on none. */
+  /**
+   * One short transaction: lock the counter rows in order, then reserve on them all or on none. It
+   * goes as one multi-statement query (one round trip), so the locks are held for the statements'
+   * time on the server, not for trips through this process's event loop. The reserve changes nothing
+   * unless every enforced budget fits, so it always commits; after an error the transaction is rolled back.
+   */
   async function attempt(client: PgClient, call: BudgetCall): Promise<ReserveRow[]> {
     const values = [call.eventId, call.userId, call.section, call.modelName, call.at, config.quotaMode, call.hold.usd, call.hold.tokens, config.holdTtlSeconds];
-    const callValues = values.slice(0, 6);
+    const transaction = `BEGIN; ${inlined(client, lockText, values)}; ${inlined(client, reserveText, values)}; COMMIT;`;
     for (let round = 0; ; round++) {
-      await client.query({ text: 'BEGIN', values: [] });
+      let results: { rows: ReserveRow[] }[];
       try {
-        await client.query({ name: `ai_budget_lock_${users.idType}`, text: lockText, values: callValues });
-        const { rows } = await client.query<ReserveRow>({ name: `ai_budget_reserve_${users.idType}`, text: reserveText, values });
-        await client.query({ text: 'COMMIT', values: [] });
-        const verdict = rows[0]!;
-        if (verdict.found === verdict.targets || round === 2) return rows;
+        results = (await client.query({ text: transaction, values: [] })) as unknown as { rows: ReserveRow[] }[];
       } catch (error) {
         await client.query({ text: 'ROLLBACK', values: [] }).catch(() => undefined);
         throw error;
       }
-      await client.query({ name: `ai_budget_ensure_${users.idType}`, text: ensureText, values: callValues });
+      const { rows } = results[2]!;
+      const verdict = rows[0]!;
+      if (verdict.found === verdict.targets || round === 2) return rows;
+      await client.query({ name: `ai_budget_ensure_${users.idType}`, text: ensureText, values: values.slice(0, 6) });
     }
   }
 
