@@ -29,6 +29,49 @@ export interface MigratorOptions {
 
 const require = createRequire(import.meta.url);
 
+/** Session-level advisory lock key ("AI_MIG") held while migrations run. */
+const MIGRATION_LOCK = 0x41_49_5f_4d_49_47;
+
+interface RawConnection {
+  query(sql: string, values?: unknown[]): Promise<unknown>;
+}
+
+/**
+ * Runs `work` while holding the migration lock on a connection of its own (outside the pool, which
+ * the migrations need), so app instances starting together on one database migrate one after the
+ * other instead of running the same migration twice. Closing the connection releases the lock.
+ */
+async function exclusively<T>(sequelize: Sequelize, work: () => Promise<T>): Promise<T> {
+  const manager = sequelize.connectionManager as unknown as { connect(config: unknown): Promise<RawConnection>; disconnect(connection: RawConnection): Promise<void> };
+  const connection = await manager.connect(sequelize.config);
+  try {
+    await connection.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    return await work();
+  } finally {
+    await manager.disconnect(connection);
+  }
+}
+
+type UmzugOptions = ConstructorParameters<typeof Umzug<QueryInterface>>[0];
+
+/** Umzug whose up and down run under the migration lock (pending migrations are read after it is taken). */
+class ExclusiveUmzug extends Umzug<QueryInterface> {
+  constructor(
+    private readonly sequelize: Sequelize,
+    options: UmzugOptions,
+  ) {
+    super(options);
+  }
+
+  override up(options?: Parameters<Umzug<QueryInterface>['up']>[0]) {
+    return exclusively(this.sequelize, () => super.up(options));
+  }
+
+  override down(options?: Parameters<Umzug<QueryInterface>['down']>[0]) {
+    return exclusively(this.sequelize, () => super.down(options));
+  }
+}
+
 /**
  * Migrations are CommonJS files (`*.cjs`) so that sequelize-cli runs the same files; both record
  * what ran by file name in SequelizeMeta, so either tool sees what the other applied.
@@ -50,7 +93,7 @@ export function createMigrator(sequelize: Sequelize, extraDirs: readonly string[
     if (names.has(file.name)) throw new Error(`two migrations are named ${file.name}; names must be unique across plugins`);
     names.add(file.name);
   }
-  return new Umzug({
+  return new ExclusiveUmzug(sequelize, {
     migrations: files.map(({ name, path: file }) => {
       const migration = require(file) as MigrationModule;
       return {

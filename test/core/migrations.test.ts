@@ -1,3 +1,4 @@
+import { createSequelize } from '../../src/core/database.js';
 import { createMigrator } from '../../src/core/migrator.js';
 import { BUILTIN_MIGRATION_DIRS } from '../../src/runtime/builtin-plugins.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -40,4 +41,19 @@ it('makes the daily key NULLS NOT DISTINCT and indexes the log for the panel', a
       'btree (created_at DESC) WHERE (success = false)',
     ]),
   );
+});
+
+it('migrates a fresh database once when two app instances start together (the second waits for the first)', async () => {
+  const empty = await createTestDatabase({ empty: true, poolMax: 2 });
+  const other = createSequelize(empty.url, { poolMax: 2 });
+  try {
+    const names = createMigrator(empty.sequelize, BUILTIN_MIGRATION_DIRS).migrations(empty.sequelize.getQueryInterface()).then((list) => list.map((m) => m.name));
+    // Without the lock the second fails with 'relation "users" already exists' (seen with two `npm start`).
+    await Promise.all([createMigrator(empty.sequelize, BUILTIN_MIGRATION_DIRS).up(), createMigrator(other, BUILTIN_MIGRATION_DIRS).up()]);
+    const recorded = await empty.sequelize.query<{ name: string }>('SELECT name FROM "SequelizeMeta" ORDER BY name', { type: 'SELECT' as never });
+    expect(recorded.map((r) => r.name)).toEqual([...(await names)].sort());
+  } finally {
+    await other.close();
+    await empty.drop();
+  }
 });
