@@ -259,3 +259,28 @@ describe('concurrency', () => {
     expect((await usageOf(db.sequelize, other))[0]).toMatchObject({ used_tokens: String(made * 150) });
   });
 });
+
+describe('PostgreSQL unreachable', () => {
+  it('fail-closed refuses a call an enforced budget may cover, lets others through; fail-open lets all through unreserved', async () => {
+    await insertBudget(db.sequelize, { userId, limitUsd: '10' });
+    const { BudgetUnavailableError } = await import('../../src/core/errors.js');
+    const down = () => true;
+    // Scopes never read: any call may be covered.
+    const blind = createBudgetGate({ sequelize: db.sequelize, outage: down, logger: { warn: () => {} } });
+    await expect(blind.reserve(call())).rejects.toBeInstanceOf(BudgetUnavailableError);
+    // Scopes read while the database was up: only the covered user's calls are refused.
+    let outage = false;
+    const flaky = createBudgetGate({ sequelize: db.sequelize, outage: () => outage, logger: { warn: () => {} } });
+    const before = call();
+    await flaky.reserve(before);
+    await settle(before);
+    for (let i = 0; i < 50; i++) await new Promise((resolve) => setTimeout(resolve, 10)); // the scopes read in the background
+    outage = true;
+    await expect(flaky.reserve(call())).rejects.toBeInstanceOf(BudgetUnavailableError);
+    // A user with no budget of their own (nor a subscription quota).
+    const uncovered = await insertUser(db.sequelize);
+    expect(await flaky.reserve(call({ userId: uncovered }))).toMatchObject({ held: 0, unreserved: expect.stringMatching(/no enforced budget covers/) });
+    const open = createBudgetGate({ sequelize: db.sequelize, outage: down, config: { ...DEFAULT_BUDGET_CONFIG, failMode: 'open' }, logger: { warn: () => {} } });
+    expect(await open.reserve(call())).toMatchObject({ held: 0, unreserved: expect.stringMatching(/AI_USAGE_BUDGET_FAIL_MODE=open/) });
+  });
+});
