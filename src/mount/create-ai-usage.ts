@@ -23,7 +23,8 @@ import { startLogMaintenance } from '../jobs/log-maintenance.js';
 import type { Plugin, PluginContext } from '../plugin.js';
 import { createUsageService } from '../usage/index.js';
 import { createApiRouter } from './api-router.js';
-import { connect, ledgerDatabase } from './database-connection.js';
+import { connect, ledgerDatabase, type LedgerDatabase } from './database-connection.js';
+import { withStartupLock } from './startup-lock.js';
 import type { AiUsage, AiUsageOptions, AppLogger } from './types.js';
 
 export const consoleLogger: AppLogger = {
@@ -53,6 +54,12 @@ function checkPlugins(plugins: readonly Plugin[], sections: SectionRegistry): vo
  */
 export async function createAiUsage(options: AiUsageOptions = {}): Promise<AiUsage> {
   routeAsyncErrorsToNext();
+  const database = ledgerDatabase(options);
+  await connect(database.sequelize);
+  return withStartupLock(database.url, () => assemble(options, database));
+}
+
+async function assemble(options: AiUsageOptions, database: LedgerDatabase): Promise<AiUsage> {
   const config = options.config ?? loadConfig();
   const logger = options.logger ?? consoleLogger;
   const plugins = options.plugins ?? [];
@@ -60,9 +67,7 @@ export async function createAiUsage(options: AiUsageOptions = {}): Promise<AiUsa
   checkPlugins(plugins, sections);
   const users = resolveUserReference(options.users);
 
-  const database = ledgerDatabase(options);
   const { sequelize } = database;
-  await connect(sequelize);
   if (options.migrate ?? true) {
     await createMigrator(sequelize, plugins.flatMap((p) => (p.migrations ? [p.migrations] : [])), { users }).up();
   }
