@@ -20,10 +20,11 @@ const GRACE = 'a3f1c2d4-0000-4000-8000-000000000002';
 
 const columnOf = (db: TestDatabase, table: string) =>
   db.sequelize.query<{ data_type: string; fk: string | null }>(
+    // Constraint names repeat across tables (each log partition has its parent's key): join on both.
     `SELECT c.data_type,
-            (SELECT ccu.table_name FROM information_schema.table_constraints tc
-               JOIN information_schema.key_column_usage k ON k.constraint_name = tc.constraint_name
-               JOIN information_schema.constraint_column_usage ccu ON ccu.constraint_name = tc.constraint_name
+            (SELECT DISTINCT ccu.table_name FROM information_schema.table_constraints tc
+               JOIN information_schema.key_column_usage k ON k.constraint_name = tc.constraint_name AND k.table_name = tc.table_name
+               JOIN information_schema.constraint_column_usage ccu ON ccu.constraint_name = tc.constraint_name AND ccu.constraint_schema = tc.constraint_schema
              WHERE tc.table_name = $1 AND k.column_name = 'user_id' AND tc.constraint_type = 'FOREIGN KEY') AS fk
      FROM information_schema.columns c WHERE c.table_name = $1 AND c.column_name = 'user_id'`,
     { bind: [table], type: QueryTypes.SELECT },
