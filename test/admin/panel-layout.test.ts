@@ -88,7 +88,7 @@ describeBrowser('the panel layout at 1440x900 and 390x844', () => {
     }
   });
 
-  it('shows the log as cards with time, section, tokens, response time and status at 390 px', async () => {
+  it('shows the log (time, section, tokens, response time, status) and the daily aggregate as cards at 390 px', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await openLogList(page, panel.baseUrl);
     await page.waitForSelector('table[data-css="ai_usage_logs-table"] tbody tr');
@@ -98,6 +98,13 @@ describeBrowser('the panel layout at 1440x900 and 390x844', () => {
     expect(visible.sort()).toEqual(['createdAt', 'responseTimeMs', 'section', 'success', 'totalTokens']);
     const width = await page.$eval('table[data-css="ai_usage_logs-table"] tbody tr', (row) => row.getBoundingClientRect().right);
     expect(width).toBeLessThanOrEqual(390);
+    // The daily aggregate too: day, section, tokens and cost.
+    await page.goto(`${panel.baseUrl}/admin/resources/ai_usage_tracking`);
+    await page.waitForSelector('table[data-css="ai_usage_tracking-table"] tbody tr td[data-property-name]');
+    const daily = await page.$$eval('table[data-css="ai_usage_tracking-table"] tbody tr:first-child td[data-property-name]', (cells) =>
+      cells.filter((c) => getComputedStyle(c).display !== 'none' && c.getBoundingClientRect().width > 0).map((c) => c.getAttribute('data-property-name')),
+    );
+    expect(daily.sort()).toEqual(['costUsd', 'date', 'section', 'totalTokens']);
     await page.setViewportSize({ width: 1440, height: 900 });
   });
 });
