@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Op, type Sequelize } from 'sequelize';
-import type { GeminiFactory } from '../../src/gemini/index.js';
+import { outputCap, type GeminiFactory } from '../../src/gemini/index.js';
 import { messagesToSummarize, summaryInstruction, systemInstruction, toTurn, type HistoryPolicy } from './history.js';
 import type { ChatModels, ConversationAttributes, MessageAttributes } from './models.js';
 import type { UserId } from '../../src/core/index.js';
+
+/** What a reply and a summary may write: small caps keep each call's budget hold small. */
+const REPLY_CAP = outputCap(2_048, 1_024);
+const SUMMARY_CAP = outputCap(1_024, 512);
 
 export interface ChatServiceOptions {
   sequelize: Sequelize;
@@ -61,6 +65,7 @@ export function createChatService(options: ChatServiceOptions) {
       userId,
       section: 'session_memory',
       metadata: { conversation_id: conversation.id, summarized_messages: older.length, summarized_through: target },
+      generationConfig: SUMMARY_CAP,
     });
     const result = await model.generateContent(summaryInstruction(conversation.summary, older));
     await conversation.update({ summary: result.response.text(), summarizedMessageCount: target });
@@ -98,6 +103,7 @@ export function createChatService(options: ChatServiceOptions) {
         section: 'chat',
         metadata: { conversation_id: conversationId, message_id: replyId, history_messages: recent.length, summarized: conversation.summarizedMessageCount > 0 },
         systemInstruction: systemInstruction(conversation.systemPrompt, conversation.summary),
+        generationConfig: REPLY_CAP,
       });
       const result = await model.generateContent({ contents: recent.map(toTurn) });
       const reply = await append(conversationId, 'model', result.response.text(), replyId);

@@ -1,9 +1,12 @@
 import type { Sequelize } from 'sequelize';
-import type { GenerateContentResult, GeminiFactory, ResponseSchema } from '../../src/gemini/index.js';
+import { outputCap, type GenerateContentResult, type GeminiFactory, type ResponseSchema } from '../../src/gemini/index.js';
 import type { KnowledgeModels, QAPairAttributes, WebsitePageAttributes } from './models.js';
 import type { PageSource } from './page-input.js';
 import { parseQAPairs, QA_RESPONSE_SCHEMA, type QAPair } from './qa-schema.js';
 import type { UserId } from '../../src/core/index.js';
+
+/** What one page's Q&A pairs may take to write (a few dozen pairs): keeps the call's budget hold small. */
+const QA_CAP = outputCap(8_192, 2_048);
 
 export interface KnowledgeServiceOptions {
   sequelize: Sequelize;
@@ -54,7 +57,7 @@ export function createKnowledgeService(options: KnowledgeServiceOptions) {
       userId: page.userId,
       section: 'knowledge_qa',
       metadata: metadataOf(page),
-      generationConfig: { responseMimeType: 'application/json', responseSchema: QA_RESPONSE_SCHEMA as unknown as ResponseSchema },
+      generationConfig: { ...QA_CAP, responseMimeType: 'application/json', responseSchema: QA_RESPONSE_SCHEMA as unknown as ResponseSchema },
       validateResult: (result) => {
         pairs = parseQAPairs((result as GenerateContentResult).response.text());
       },

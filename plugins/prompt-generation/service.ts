@@ -1,9 +1,12 @@
 import { describeFailure } from '../../src/gemini/failure.js';
-import type { GeminiFactory } from '../../src/gemini/index.js';
+import { outputCap, type GeminiFactory } from '../../src/gemini/index.js';
 import type { JobQueue, JobStatus } from '../../src/jobs/job-queue.js';
 import { buildPromptInstruction, type PromptRequest } from './instruction.js';
 import type { PromptGenerationAttributes, PromptGenerationModel } from './models.js';
 import type { UserId } from '../../src/core/index.js';
+
+/** What one generated prompt may take to write: keeps the call's budget hold small. */
+const PROMPT_CAP = outputCap(4_096, 1_024);
 
 export const PROMPT_JOB = 'prompt-generation';
 
@@ -37,6 +40,7 @@ export function createPromptService(options: PromptServiceOptions) {
         async: generation.isAsync,
         ...(generation.jobId ? { job_id: generation.jobId } : {}),
       },
+      generationConfig: PROMPT_CAP,
     });
     try {
       const result = await model.generateContent(buildPromptInstruction(generation));

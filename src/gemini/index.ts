@@ -3,6 +3,7 @@ export { resolveGeminiEndpoint, type GeminiEndpoint } from './endpoint.js';
 export { createInstrumentation, type Instrumentation } from './instrumentation.js';
 export { trackGenerativeModel, trackChatSession } from './generative-ai.js';
 export { trackGoogleGenAI } from './genai.js';
+export { outputCap } from './output-cap.js';
 export type { TrackingContext, InstrumentationOptions, EmbeddingUsage, UsageSource } from './types.js';
 export type { RetryPolicy } from './retry.js';
 export { describeFailure, type FailureFacts, type FailureKind } from './failure.js';
