@@ -31,6 +31,16 @@ table[data-css$="-table"] > tbody > tr > td[data-property-name=date] { white-spa
   :is(table[data-css="ai_usage_logs-table"], table[data-css="ai_usage_tracking-table"]) > tbody > tr > td { display: none !important; padding: 0 !important; border: 0 !important; height: auto; max-width: none; }
   table[data-css="ai_usage_logs-table"] > tbody > tr > td:is([data-property-name=createdAt], [data-property-name=section], [data-property-name=totalTokens], [data-property-name=responseTimeMs], [data-property-name=success]) { display: block !important; }
   table[data-css="ai_usage_tracking-table"] > tbody > tr > td:is([data-property-name=date], [data-property-name=section], [data-property-name=totalTokens], [data-property-name=costUsd]) { display: block !important; }
+  table[data-css="ai_budgets-table"] > thead { display: none; }
+  table[data-css="ai_budgets-table"], table[data-css="ai_budgets-table"] > tbody { display: block; width: 100%; }
+  table[data-css="ai_budgets-table"] > tbody > tr { display: grid; grid-template-columns: 1fr auto; gap: 8px 12px; align-items: center; padding: 12px; border-bottom: 1px solid #e5e7eb; height: auto; }
+  table[data-css="ai_budgets-table"] > tbody > tr > td, table[data-css="ai_budgets-table"] > tbody > tr > td[data-property-name] { display: none !important; padding: 0 !important; border: 0 !important; height: auto; max-width: none; }
+  table[data-css="ai_budgets-table"] > tbody > tr > td:is([data-property-name=name], [data-property-name=effectiveMode], [data-property-name=usage], [data-property-name=resetsAt], [data-property-name=refusals]) { display: block !important; }
+  table[data-css="ai_budgets-table"] > tbody > tr > td[data-property-name=name], table[data-css="ai_budgets-table"] > tbody > tr > td[data-property-name=name] * { font-weight: 600; }
+  table[data-css="ai_budgets-table"] > tbody > tr > td[data-property-name=resetsAt]::before { content: "Resets "; color: #6b7280; font-size: 12px; }
+  table[data-css="ai_budgets-table"] > tbody > tr > td[data-property-name=refusals]::before { content: "Refusals: "; color: #6b7280; font-size: 12px; }
+  table[data-css="ai_budgets-table"] > tbody > tr > td[data-property-name=usage] { grid-column: 1 / -1; }
+  table[data-css="ai_budgets-table"] > tbody > tr > td[data-property-name=usage] [data-testid^=budget-usage-] { max-width: none !important; }
 }
 `;
 
