@@ -42,8 +42,9 @@ it('enqueues with ?async=true, runs the job through pg-boss and records async: t
   const queued = await t.api('POST', '/prompts/generate?async=true', input);
   expect(queued.status).toBe(202);
   expect(queued.body).toMatchObject({ status: 'queued', async: true, job_id: expect.any(String), status_url: `/api/prompts/jobs/${queued.body.job_id}` });
-  const done = await waitForJob(queued.body.job_id, (b) => b.status === 'completed');
-  expect(done).toMatchObject({ prompt: expect.any(String), queue_state: 'completed', attempts: 1 });
+  // The generation is stored before its handler returns; pg-boss marks the job completed after.
+  const done = await waitForJob(queued.body.job_id, (b) => b.status === 'completed' && b.queue_state === 'completed');
+  expect(done).toMatchObject({ prompt: expect.any(String), attempts: 1 });
   const rows = await usageRows(t, `metadata->>'generation_id' = $1`, [queued.body.id]);
   expect(rows).toEqual([expect.objectContaining({ success: true, metadata: expect.objectContaining({ async: true, job_id: queued.body.job_id }) })]);
 });
