@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Sequelize, Transaction } from 'sequelize';
+import { withPgClient, type PgClient } from './pg-client.js';
 import { RECORD_EVENT_SQL } from './record-event-sql.js';
 
 export interface RecordRow {
@@ -7,10 +8,6 @@ export interface RecordRow {
   subscription_id: number | null;
   tokens_used: string | null;
   token_quota: string | null;
-}
-
-interface PgClient {
-  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: RecordRow[] }>;
 }
 
 /** pg caches a named statement per connection; the hash keeps a changed text from reusing an old plan. */
@@ -23,21 +20,11 @@ const STATEMENT_NAME = `ai_usage_record_event_${createHash('sha1').update(RECORD
  */
 export async function runRecordStatement(sequelize: Sequelize, values: unknown[], transaction?: Transaction): Promise<RecordRow> {
   const run = async (client: PgClient) => {
-    const { rows } = await client.query({ name: STATEMENT_NAME, text: RECORD_EVENT_SQL, values });
+    const { rows } = await client.query<RecordRow>({ name: STATEMENT_NAME, text: RECORD_EVENT_SQL, values });
     if (!rows[0]) throw new Error('the record statement returned no row');
     return rows[0];
   };
   // Sequelize keeps a transaction's pg client on `connection`; it is not in the public typings.
   const transactionClient = (transaction as unknown as { connection?: PgClient } | undefined)?.connection;
-  if (transactionClient) return run(transactionClient);
-  const manager = sequelize.connectionManager as unknown as {
-    getConnection(options: { type: 'write' }): Promise<PgClient>;
-    releaseConnection(client: PgClient): void;
-  };
-  const client = await manager.getConnection({ type: 'write' });
-  try {
-    return await run(client);
-  } finally {
-    manager.releaseConnection(client);
-  }
+  return transactionClient ? run(transactionClient) : withPgClient(sequelize, run);
 }
