@@ -5,10 +5,10 @@ import { LATENCY_BUCKETS } from './latency-histogram.js';
 export { activeSubscriptionSql };
 
 /**
- * The one statement that records an event: the log row, the daily aggregate, the billing debit and
+ * The one statement that records events: the log rows, the daily aggregate, the billing debit and
  * the budgets' settle as data-modifying CTEs of a single statement, so they succeed or fail together
- * and take one round trip. Everything after `log` reads from it, and `log` is empty when the id was
- * already recorded: a replay changes nothing (and settles nothing twice).
+ * and take one round trip. Everything after `log` reads from it, and `log` leaves out an event whose
+ * id was already recorded: a replay changes nothing (and settles nothing twice).
  */
 
 /**
@@ -55,32 +55,80 @@ export const SUMMED: readonly (readonly [column: string, fromLog: string])[] = [
   ...LATENCY_BUCKETS.map((b) => [b.failureColumn, `(NOT success AND ${b.condition})::int`] as const),
 ];
 
-export const RECORD_EVENT_SQL = `
-WITH log AS (
-  INSERT INTO ai_usage_logs (id, user_id, section, model_name, prompt_tokens, completion_tokens, thoughts_tokens,
-    cached_tokens, total_tokens, response_time_ms, success, error_message, metadata, cost_usd, created_at,
-    cost_status, tool_use_prompt_tokens, grounding_queries, service_tier, usage_details, price_id)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14::numeric, $15, $16, $17, $18, $19, $20::jsonb, $21)
+/** The log columns an event binds, in order, with their types: the statement takes one array per column. */
+export function recordedColumns(userIdType: string): readonly (readonly [column: string, type: string])[] {
+  return [
+    ['id', 'uuid'],
+    ['user_id', userIdType],
+    ['section', 'text'],
+    ['model_name', 'text'],
+    ['prompt_tokens', 'integer'],
+    ['completion_tokens', 'integer'],
+    ['thoughts_tokens', 'integer'],
+    ['cached_tokens', 'integer'],
+    ['total_tokens', 'integer'],
+    ['response_time_ms', 'integer'],
+    ['success', 'boolean'],
+    ['error_message', 'text'],
+    ['metadata', 'jsonb'],
+    ['cost_usd', 'numeric'],
+    ['created_at', 'timestamptz'],
+    ['cost_status', 'text'],
+    ['tool_use_prompt_tokens', 'integer'],
+    ['grounding_queries', 'integer'],
+    ['service_tier', 'text'],
+    ['usage_details', 'jsonb'],
+    ['price_id', 'integer'],
+  ];
+}
+
+/**
+ * The record statement for a batch of events (one or many: the tracker groups events that arrive
+ * while earlier ones are being written, src/core/record-batcher.ts). Each parameter is one column's
+ * array. Every upsert takes its rows in key order, the order every other batch takes them in, so
+ * concurrent batches wait for each other instead of deadlocking. Returns one row per event
+ * inserted (an event missing from the result was already recorded) and the subscription it debited.
+ */
+export function recordEventsSql(userIdType: string): string {
+  const columns = recordedColumns(userIdType);
+  const names = columns.map(([column]) => column).join(', ');
+  return `
+WITH input AS (
+  SELECT * FROM unnest(${columns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')}) AS e(${names})
+), log AS (
+  INSERT INTO ai_usage_logs (${names})
+  SELECT ${names} FROM input
   ON CONFLICT ${LOG_CONFLICT_TARGET} DO NOTHING
   RETURNING *
 ), aggregate AS (
   INSERT INTO ai_usage_tracking AS t (user_id, date, section, model_name, ${SUMMED.map(([column]) => column).join(', ')})
-  SELECT user_id, (created_at AT TIME ZONE 'UTC')::date, section, model_name, ${SUMMED.map(([, fromLog]) => fromLog).join(', ')}
+  SELECT user_id, (created_at AT TIME ZONE 'UTC')::date AS day, section, model_name, ${SUMMED.map(([, fromLog]) => `sum(${fromLog})`).join(', ')}
   FROM log
+  GROUP BY user_id, day, section, model_name
+  ORDER BY user_id, day, section, model_name
   ON CONFLICT ${AGGREGATE_CONFLICT_TARGET} DO UPDATE SET
     ${SUMMED.map(([column]) => `${column} = t.${column} + excluded.${column}`).join(',\n    ')},
     updated_at = now()
   RETURNING t.id
+), debit AS (
+  SELECT log.id, ${activeSubscriptionSql('log')} AS subscription_id, log.total_tokens, log.cost_usd FROM log
 ), billing AS (
   UPDATE subscriptions AS s
-  SET tokens_used = s.tokens_used + log.total_tokens,
-      cost_used_usd = s.cost_used_usd + COALESCE(log.cost_usd, 0),
+  SET tokens_used = s.tokens_used + d.tokens,
+      cost_used_usd = s.cost_used_usd + d.cost_usd,
       updated_at = now()
-  FROM log
-  WHERE s.id = ${activeSubscriptionSql('log')}
+  FROM (
+    SELECT subscription_id, sum(total_tokens) AS tokens, sum(COALESCE(cost_usd, 0)) AS cost_usd
+    FROM debit WHERE subscription_id IS NOT NULL
+    GROUP BY subscription_id ORDER BY subscription_id
+  ) AS d
+  WHERE s.id = d.subscription_id
   RETURNING s.id, s.tokens_used, s.token_quota
 ), ${SETTLE_BUDGETS_CTES}
-SELECT (SELECT count(*) FROM log)::int AS inserted,
-       (SELECT count(*) FROM aggregate)::int AS aggregated,
-       billing.id AS subscription_id, billing.tokens_used, billing.token_quota
-FROM (SELECT 1) AS one LEFT JOIN billing ON true`;
+SELECT debit.id, debit.subscription_id, billing.token_quota,
+       -- The subscription's tokens just after this event: events of one statement count in id order.
+       billing.tokens_used - sum(debit.total_tokens) OVER same_subscription
+         + sum(debit.total_tokens) OVER (same_subscription ORDER BY debit.id) AS tokens_used
+FROM debit LEFT JOIN billing ON billing.id = debit.subscription_id
+WINDOW same_subscription AS (PARTITION BY debit.subscription_id)`;
+}

@@ -4,7 +4,8 @@ import { TrackingError, TrackingStorageError, UnknownUserError } from './errors.
 import { checkMaxEventAge, DEFAULT_MAX_EVENT_AGE_MS, normalizeEvent, type NormalizedEvent, type UsageEvent } from './event.js';
 import { createPriceCatalog, type PriceCatalog } from './prices/catalog.js';
 import type { CostQuote, CostStatus } from './prices/types.js';
-import { runRecordStatement, type RecordRow } from './record-event-statement.js';
+import { RecordBatcher, type RecordBatcherOptions } from './record-batcher.js';
+import { createRecordStatement, type RecordedRow } from './record-event-statement.js';
 import { SectionRegistry } from './sections.js';
 import { recordOrSpool } from './spool/record-or-spool.js';
 import { OWN_USERS, type UserReference } from './users/user-reference.cjs';
@@ -31,6 +32,8 @@ export interface TrackerOptions {
    * cannot debit a closed period. Default 7 days. Spooled events replay whatever their age.
    */
   maxEventAgeMs?: number;
+  /** How concurrent events are grouped into record statements (src/core/record-batcher.ts). */
+  batching?: RecordBatcherOptions;
 }
 
 /** A validated event and, once known, its price: what a spooled event replays, unchanged. */
@@ -153,10 +156,17 @@ export function createTracker(options: TrackerOptions): Tracker {
   const normalize = (input: UsageEvent, trackOptions: TrackOptions) =>
     normalizeEvent(input, sections, new Date(), userIdType, trackOptions.maxEventAgeMs === undefined ? maxEventAgeMs : checkMaxEventAge(trackOptions.maxEventAgeMs));
 
-  async function write(event: NormalizedEvent, quote: CostQuote, transaction?: Transaction): Promise<RecordRow> {
+  const statement = createRecordStatement(sequelize, userIdType);
+  const batcher = new RecordBatcher(statement, options.batching);
+
+  /** The inserted row, or null when the event was already recorded. */
+  async function write(event: NormalizedEvent, quote: CostQuote, transaction?: Transaction): Promise<RecordedRow | null> {
+    const values = bindValues(event, quote);
     for (let attempt = 1; ; attempt++) {
       try {
-        return await runRecordStatement(sequelize, bindValues(event, quote), transaction);
+        // Inside a caller's transaction the event goes alone, on that transaction's connection.
+        if (transaction) return (await statement.run([values], transaction))[0] ?? null;
+        return await batcher.record(event.id, values);
       } catch (error) {
         if (pgCode(error) === '23503' && pgConstraint(error) === 'ai_usage_logs_user_id_fkey' && event.userId !== null) {
           throw new UnknownUserError(event.userId);
@@ -191,8 +201,8 @@ export function createTracker(options: TrackerOptions): Tracker {
     }
     const { quote } = prepared;
     const row = await write(event, quote, transaction);
-    const result: TrackResult = { status: row.inserted === 1 ? 'recorded' : 'duplicate', id: event.id, costUsd: quote.costUsd, costStatus: quote.status, warnings };
-    if (row.subscription_id !== null) {
+    const result: TrackResult = { status: row ? 'recorded' : 'duplicate', id: event.id, costUsd: quote.costUsd, costStatus: quote.status, warnings };
+    if (row && row.subscription_id !== null) {
       const tokensUsed = Number(row.tokens_used);
       const tokenQuota = Number(row.token_quota);
       result.subscription = { id: row.subscription_id, tokensUsed, tokenQuota, overQuota: tokensUsed > tokenQuota };
