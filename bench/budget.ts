@@ -13,7 +13,7 @@ import { seedBenchUsers } from './support/seed-users.js';
  * npm run bench:budget: PROCESSES OS processes each make CALLS_PER_PROCESS streamed calls,
  * CONCURRENCY_PER_PROCESS at a time, through the instrumented client and the simulator against one
  * small USD budget; every 5th call is aborted after its first chunk, and one process is SIGKILLed
- * mid-run. Then the real sweeper (pg-boss schedule) frees the dead process's holds, and one JSON
+ * mid-run (after a third of its calls). Then the real sweeper (pg-boss schedule) frees the dead process's holds, and one JSON
  * line says whether the budget was exact: overshoot 0, phantom reserved 0, false blocks 0.
  */
 const PROCESSES = 3;
@@ -21,13 +21,15 @@ const CALLS_PER_PROCESS = 60;
 const CONCURRENCY_PER_PROCESS = 24;
 const LIMIT_USD = '0.02';
 const HOLD_TTL_SECONDS = 5;
-const KILL_AFTER_MS = 1_500;
+/** The victim is killed once this many of its calls have ended: mid-run, with calls and holds in flight. */
+const KILL_AFTER_CALLS = CALLS_PER_PROCESS / 3;
 
 interface Tally {
   made: number;
   refused: number;
   aborted: number;
   failed: string[];
+  roundTripMs: number[];
 }
 
 function worker(url: string, simulator: { url: string; apiKey: string }, userId: number, tag: string) {
@@ -36,7 +38,8 @@ function worker(url: string, simulator: { url: string; apiKey: string }, userId:
     ['--import', 'tsx', path.join(PROJECT_ROOT, 'bench/budget/worker.ts'), url, simulator.url, simulator.apiKey, String(userId), String(CALLS_PER_PROCESS), String(CONCURRENCY_PER_PROCESS), String(HOLD_TTL_SECONDS), tag],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
-  const tally: Tally = { made: 0, refused: 0, aborted: 0, failed: [] };
+  const tally: Tally = { made: 0, refused: 0, aborted: 0, failed: [], roundTripMs: [] };
+  let onCallEnded = () => {};
   let started!: () => void;
   const ready = new Promise<void>((resolve) => (started = resolve));
   let buffer = '';
@@ -46,12 +49,22 @@ function worker(url: string, simulator: { url: string; apiKey: string }, userId:
     buffer = lines.pop()!;
     for (const line of lines) {
       if (line === 'start') started();
-      else if (line === 'made' || line === 'refused' || line === 'aborted') tally[line]++;
+      else if (line === 'made' || line === 'refused' || line === 'aborted') {
+        tally[line]++;
+        onCallEnded();
+      }
       else if (line.startsWith('failed')) tally.failed.push(line);
+      else if (line.startsWith('round-trip ')) tally.roundTripMs.push(Math.round(Number(line.slice('round-trip '.length)) * 1000) / 1000);
     }
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { tally, ready, exited, kill: () => child.kill('SIGKILL') };
+  const ended = () => tally.made + tally.refused + tally.aborted + tally.failed.length;
+  const killAfter = (calls: number) => {
+    onCallEnded = () => {
+      if (ended() >= calls) child.kill('SIGKILL');
+    };
+  };
+  return { tally, ready, exited, killAfter };
 }
 
 const percentile = (values: number[], p: number) => {
@@ -73,7 +86,7 @@ try {
   const workers = Array.from({ length: PROCESSES }, (_, i) => worker(db.url, simulator, userId!, `p${i}`));
   await Promise.all(workers.map((w) => w.ready));
   const victim = workers[PROCESSES - 1]!;
-  setTimeout(victim.kill, KILL_AFTER_MS);
+  victim.killAfter(KILL_AFTER_CALLS);
   const exits = await Promise.all(workers.map((w) => w.exited));
 
   // The sweeper as the application runs it: a pg-boss schedule, every minute.
@@ -104,6 +117,7 @@ try {
     await db.sequelize.query<{ ms: number }>(`SELECT (metadata->>'budget_reserve_ms')::float AS ms FROM ai_usage_logs WHERE metadata ? 'budget_reserve_ms'`, { type: QueryTypes.SELECT })
   ).map((r) => r.ms);
 
+  const roundTrips = workers.flatMap((w) => w.tally.roundTripMs);
   const spent = usdToPico(usage!.used_usd);
   const limit = usdToPico(LIMIT_USD);
   const tallies = workers.map((w) => w.tally);
@@ -132,6 +146,10 @@ try {
       reserves: reserveMs.length,
       reserve_p50_ms: percentile(reserveMs, 50),
       reserve_p99_ms: percentile(reserveMs, 99),
+      // Baseline under the same load: a SELECT 1 round trip through the same pool just before each call.
+      round_trip_p50_ms: percentile(roundTrips, 50),
+      round_trip_p99_ms: percentile(roundTrips, 99),
+      reserve_vs_round_trip_p99: Number((percentile(reserveMs, 99)! / percentile(roundTrips, 99)!).toFixed(2)),
       exit_codes: exits,
     }),
   );

@@ -8,7 +8,7 @@ import type { UserId } from '../users/user-id.js';
 import { OWN_USERS, type UserReference } from '../users/user-reference.cjs';
 import { DEFAULT_BUDGET_CONFIG, type BudgetConfig } from './config.js';
 import { enforcedScopes } from './enforced-scopes.js';
-import { ensureSql, lockSql, RELEASE_SQL, reserveSql } from './reserve-sql.js';
+import { ensureSql, RELEASE_SQL, reserveSql } from './reserve-sql.js';
 import type { WorstCase } from './worst-case.js';
 
 /** A call about to be sent, as its budgets see it. */
@@ -95,24 +95,6 @@ function refusalOf(row: ReserveRow, hold: WorstCase): BudgetRefusal {
   };
 }
 
-/**
- * `sql` with its $n parameters as literals, for a multi-statement query (which takes no
- * parameters): strings escaped by pg, numbers and dates checked, so nothing of a caller's reaches
- * the SQL unquoted.
- */
-function inlined(client: PgClient, sql: string, values: unknown[]): string {
-  return sql.replace(/\$(\d+)/g, (_, n: string) => {
-    const value = values[Number(n) - 1];
-    if (value === null || value === undefined) return 'NULL';
-    if (typeof value === 'number') {
-      if (!Number.isFinite(value)) throw new TypeError(`budget reserve: parameter $${n} is not a finite number`);
-      return String(value);
-    }
-    if (value instanceof Date) return client.escapeLiteral(value.toISOString());
-    return client.escapeLiteral(String(value));
-  });
-}
-
 const pgCode = (error: unknown): string | undefined => {
   const e = error as { code?: string; parent?: { code?: string } };
   return e?.code ?? e?.parent?.code;
@@ -124,29 +106,19 @@ export function createBudgetGate(options: BudgetGateOptions): BudgetGate {
   const config = options.config ?? DEFAULT_BUDGET_CONFIG;
   const users = options.users ?? OWN_USERS;
   const logger = options.logger ?? { warn: (message, details) => console.warn(message, details) };
-  const lockText = lockSql(users);
   const reserveText = reserveSql(users);
   const ensureText = ensureSql(users);
   const scopes = enforcedScopes(sequelize, config.quotaMode);
 
   /**
-   * One short transaction: lock the counter rows in order, then reserve on them all or on none. It
-   * goes as one multi-statement query (one round trip), so the locks are held for the statements'
-   * time on the server, not for trips through this process's event loop. The reserve changes nothing
-   * unless every enforced budget fits, so it always commits; after an error the transaction is rolled back.
+   * The reserve statement (reserve-sql.ts), prepared: it locks and reserves in one execution, so the
+   * locks are held for that time on the server only. When a counter row is missing (a budget's first
+   * call of a period) it is created and the reserve runs again.
    */
   async function attempt(client: PgClient, call: BudgetCall): Promise<ReserveRow[]> {
     const values = [call.eventId, call.userId, call.section, call.modelName, call.at, config.quotaMode, call.hold.usd, call.hold.tokens, config.holdTtlSeconds];
-    const transaction = `BEGIN; ${inlined(client, lockText, values)}; ${inlined(client, reserveText, values)}; COMMIT;`;
     for (let round = 0; ; round++) {
-      let results: { rows: ReserveRow[] }[];
-      try {
-        results = (await client.query({ text: transaction, values: [] })) as unknown as { rows: ReserveRow[] }[];
-      } catch (error) {
-        await client.query({ text: 'ROLLBACK', values: [] }).catch(() => undefined);
-        throw error;
-      }
-      const { rows } = results[2]!;
+      const { rows } = await client.query<ReserveRow>({ name: `ai_budget_reserve_${users.idType}`, text: reserveText, values });
       const verdict = rows[0]!;
       if (verdict.found === verdict.targets || round === 2) return rows;
       await client.query({ name: `ai_budget_ensure_${users.idType}`, text: ensureText, values: values.slice(0, 6) });

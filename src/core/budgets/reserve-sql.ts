@@ -12,32 +12,26 @@ call AS (SELECT $1::uuid AS event_id, $2::${users.idType} AS user_id, $3::text A
 )`;
 
 /**
- * The reserve's first statement, in its transaction: locks the counter rows of every budget that
- * applies, in (budget_id, period_start) order, the one order every writer of these rows uses.
- */
-export function lockSql(users: UserReference): string {
-  return `
-WITH ${callSql(users)}
-SELECT u.budget_id FROM ai_budget_usage AS u JOIN target AS t USING (budget_id, period_start)
-ORDER BY u.budget_id, u.period_start
-FOR UPDATE OF u`;
-}
-
-/**
- * The reserve's second statement, under those locks (so its snapshot holds the rows as they are):
- * only if every enforced budget has room for the hold ($7 USD, null when unpriced; $8 tokens),
- * each gets `reserved += hold` by a conditional update and a hold row expiring in $9 seconds.
- * Otherwise nothing changes and the rows say why. `found < targets`: some counter rows do not
- * exist yet (ENSURE_SQL, then again).
+ * The reserve, one statement: `locked` locks the counter rows of every budget that applies, in
+ * (budget_id, period_start) order, the one order every writer of these rows uses, and reads them as
+ * they are once locked (READ COMMITTED gives a locking read the latest committed version). Only if
+ * every enforced budget has room for the hold ($7 USD, null when unpriced; $8 tokens), each gets
+ * `reserved += hold` and a hold row expiring in $9 seconds; otherwise nothing changes and the rows
+ * say why. `found < targets`: some counter rows do not exist yet (ENSURE_SQL, then again).
+ * One statement, prepared: the locks are held for its execution only, and it is planned once per connection.
  */
 export function reserveSql(users: UserReference): string {
   const fits = (row: string, limits: string) => `(${limits}.limit_usd IS NULL OR ($7::numeric IS NOT NULL AND ${row}.used_usd + ${row}.reserved_usd + $7::numeric <= ${limits}.limit_usd))
       AND (${limits}.limit_tokens IS NULL OR ${row}.used_tokens + ${row}.reserved_tokens + $8::bigint <= ${limits}.limit_tokens)`;
   return `
-WITH ${callSql(users)}, checked AS (
-  SELECT u.budget_id, u.period_start, u.used_usd, u.used_tokens, u.reserved_usd, u.reserved_tokens,
-         t.name, t.mode, t.limit_usd, t.limit_tokens, t.period_end, ${fits('u', 't')} AS fits
+WITH ${callSql(users)}, locked AS (
+  SELECT u.budget_id, u.period_start, u.used_usd, u.used_tokens, u.reserved_usd, u.reserved_tokens
   FROM ai_budget_usage AS u JOIN target AS t USING (budget_id, period_start)
+  ORDER BY u.budget_id, u.period_start
+  FOR UPDATE OF u
+), checked AS (
+  SELECT l.*, t.name, t.mode, t.limit_usd, t.limit_tokens, t.period_end, ${fits('l', 't')} AS fits
+  FROM locked AS l JOIN target AS t USING (budget_id, period_start)
 ), verdict AS (
   SELECT (SELECT count(*) FROM target)::int AS targets, count(*)::int AS found, COALESCE(bool_and(c.fits OR c.mode = 'warn'), true) AS ok
   FROM checked AS c
@@ -46,7 +40,6 @@ WITH ${callSql(users)}, checked AS (
   SET reserved_usd = u.reserved_usd + COALESCE($7::numeric, 0), reserved_tokens = u.reserved_tokens + $8::bigint, updated_at = now()
   FROM checked AS c, verdict AS v
   WHERE v.ok AND v.found = v.targets AND u.budget_id = c.budget_id AND u.period_start = c.period_start
-    AND (c.mode = 'warn' OR (${fits('u', 'c')}))
   RETURNING u.budget_id, u.period_start
 ), held AS (
   INSERT INTO ai_budget_holds (event_id, budget_id, period_start, amount_usd, amount_tokens, expires_at)
