@@ -152,4 +152,34 @@ describe('the AI usage log list', () => {
     const { body } = await panel.api<{ models: string[] }>('/resources/ai_usage_logs/actions/modelChoices');
     expect(body.models).toEqual(['gemini-1.5-flash', 'gemini-2.5-flash', 'gemini-2.5-flash-lite', 'gemini-2.5-pro', 'gemini-embedding-001']);
   });
+
+  it('searches metadata values (not keys), through the metadata index', async () => {
+    const values = ['say "hi" twice', 'C:\\temp\\run-7', 'conv-ünïcode-42'];
+    const inserted = await panel.db.sequelize.query<{ id: string }>(
+      `INSERT INTO ai_usage_logs (id, section, model_name, response_time_ms, success, cost_status, cost_usd, metadata)
+       SELECT gen_random_uuid(), 'chat', 'gemini-2.5-flash', 10, true, 'priced', 0, jsonb_build_object('note', v) FROM unnest($1::text[]) v RETURNING id`,
+      { bind: [values], type: QueryTypes.SELECT },
+    );
+    try {
+      for (const [i, term] of ['twice', 'run-7', 'ÜNÏCODE-42'].entries()) {
+        expect(await ids({ 'filters.q': term })).toEqual([inserted[i]!.id]);
+      }
+      // The key is not a value.
+      expect(await ids({ 'filters.q': 'note' })).toEqual([]);
+      // With sequential scans priced out, the search's own condition still plans an index scan for its metadata arm.
+      const { searchCondition } = await import('../../src/admin/ai-usage-log/search.js');
+      const { SqlBinds } = await import('../../src/admin/ai-usage-log/sql-binds.js');
+      const binds = new SqlBinds();
+      const where = searchCondition({ term: 'run-7', userIds: [], sections: [], models: [] }, binds);
+      const plan = await panel.db.sequelize.transaction(async (transaction) => {
+        await panel.db.sequelize.query('SET LOCAL enable_seqscan = off', { transaction });
+        const rows = await panel.db.sequelize.query<{ 'QUERY PLAN': string }>(`EXPLAIN SELECT id FROM ai_usage_logs WHERE ${where}`, { bind: binds.values, transaction, type: QueryTypes.SELECT });
+        return rows.map((r) => r['QUERY PLAN']).join('\n');
+      });
+      expect(plan).toMatch(/Index Scan on \S*metadata_values\S*/);
+      expect(plan).not.toContain('Seq Scan');
+    } finally {
+      await panel.db.sequelize.query('DELETE FROM ai_usage_logs WHERE id = ANY($1::uuid[])', { bind: [inserted.map((r) => r.id)] });
+    }
+  });
 });

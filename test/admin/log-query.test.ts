@@ -86,7 +86,7 @@ describe('searchCondition', () => {
     const binds = new SqlBinds();
     const sql = searchCondition({ term: 'abc', userIds: [4, 9], sections: ['chat'], models: [] }, binds);
     expect(sql).toBe(
-      '(ai_usage_logs.user_id = ANY($1::integer[]) OR ai_usage_logs.section = ANY($2::text[]) OR ai_usage_logs.error_message ILIKE $3 OR ai_usage_metadata_values(ai_usage_logs.metadata) ILIKE $3 OR ai_usage_logs.id BETWEEN $4::uuid AND $5::uuid)',
+      '(ai_usage_logs.user_id = ANY($1::integer[]) OR ai_usage_logs.section = ANY($2::text[]) OR ai_usage_logs.error_message ILIKE $3 OR (ai_usage_logs.metadata::text ILIKE $3 AND ai_usage_metadata_values(ai_usage_logs.metadata) ILIKE $3) OR ai_usage_logs.id BETWEEN $4::uuid AND $5::uuid)',
     );
     expect(binds.values).toEqual([[4, 9], ['chat'], '%abc%', 'abc00000-0000-0000-0000-000000000000', 'abcfffff-ffff-ffff-ffff-ffffffffffff']);
   });
