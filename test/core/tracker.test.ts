@@ -136,7 +136,9 @@ describe('idempotency', () => {
 
   it('records exactly once when the same new id races', async () => {
     const userId = await insertUser(db.sequelize);
-    const event = base({ id: randomUUID(), userId });
+    // The idempotency key is (id, createdAt): a retry carries both. Without createdAt each call would
+    // stamp its own clock reading, and calls a millisecond apart are different events.
+    const event = base({ id: randomUUID(), userId, createdAt: new Date() });
     const results = await Promise.all(Array.from({ length: 8 }, () => tracker.track(event)));
     expect(results.filter((r) => r.status === 'recorded')).toHaveLength(1);
     const aggregate = await one<{ request_count: string }>(db.sequelize, 'SELECT request_count FROM ai_usage_tracking WHERE user_id = $1', [userId]);
