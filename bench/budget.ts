@@ -8,7 +8,7 @@ import { scheduleBudgetSweeper } from '../src/jobs/budget-sweeper.js';
 import { PROJECT_ROOT } from '../src/runtime/config.js';
 import { startBenchServer } from './support/bench-database.js';
 import { seedBenchUsers } from './support/seed-users.js';
-import { measureReserveLatency } from './budget/reserve-latency.js';
+import { measureReserveLatency, percentile } from './budget/reserve-latency.js';
 
 /**
  * npm run bench:budget: PROCESSES OS processes each make CALLS_PER_PROCESS streamed calls,
@@ -55,7 +55,7 @@ function worker(url: string, simulator: { url: string; apiKey: string }, userId:
         onCallEnded();
       }
       else if (line.startsWith('failed')) tally.failed.push(line);
-      else if (line.startsWith('round-trip ')) tally.roundTripMs.push(Math.round(Number(line.slice('round-trip '.length)) * 1000) / 1000);
+      else if (line.startsWith('round-trip ')) tally.roundTripMs.push(Number(line.slice('round-trip '.length)));
     }
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -67,12 +67,6 @@ function worker(url: string, simulator: { url: string; apiKey: string }, userId:
   };
   return { tally, ready, exited, killAfter };
 }
-
-const percentile = (values: number[], p: number) => {
-  if (!values.length) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-};
 
 const server = await startBenchServer();
 const db = await server.createDatabase('budget', { poolMax: 10 });

@@ -3,10 +3,12 @@ import type { Sequelize } from 'sequelize';
 import { createBudgetGate, DEFAULT_BUDGET_CONFIG } from '../../src/core/index.js';
 import { withPgClient } from '../../src/core/pg-client.js';
 
-const percentile = (values: number[], p: number) => {
+/** Nearest-rank percentile `p` of `values` in ms, to the microsecond; null without values. */
+export function percentile(values: number[], p: number): number | null {
+  if (!values.length) return null;
   const sorted = [...values].sort((a, b) => a - b);
   return Math.round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! * 1000) / 1000;
-};
+}
 
 /**
  * What the reserve adds to one call when the machine is not saturated by the bench's own streams:

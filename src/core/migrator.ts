@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Sequelize as SequelizeStatic, type QueryInterface, type Sequelize } from 'sequelize';
 import { SequelizeStorage, Umzug } from 'umzug';
+import { withSessionAdvisoryLock } from './advisory-lock.js';
 import { resolveUserReference, type UserReference, type UserReferenceOptions } from './users/user-reference.cjs';
 
 /** The core schema's migrations: the top-level migrations/ folder. */
@@ -30,31 +31,14 @@ export interface MigratorOptions {
 const require = createRequire(import.meta.url);
 
 /** Session-level advisory lock key ("AI_MIG") held while migrations run. */
-const MIGRATION_LOCK = 0x41_49_5f_4d_49_47;
-
-interface RawConnection {
-  query(sql: string, values?: unknown[]): Promise<unknown>;
-}
-
-/**
- * Runs `work` while holding the migration lock on a connection of its own (outside the pool, which
- * the migrations need), so app instances starting together on one database migrate one after the
- * other instead of running the same migration twice. Closing the connection releases the lock.
- */
-async function exclusively<T>(sequelize: Sequelize, work: () => Promise<T>): Promise<T> {
-  const manager = sequelize.connectionManager as unknown as { connect(config: unknown): Promise<RawConnection>; disconnect(connection: RawConnection): Promise<void> };
-  const connection = await manager.connect(sequelize.config);
-  try {
-    await connection.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-    return await work();
-  } finally {
-    await manager.disconnect(connection);
-  }
-}
+const MIGRATION_LOCK = 0x41_49_5f_4d_49_47n;
 
 type UmzugOptions = ConstructorParameters<typeof Umzug<QueryInterface>>[0];
 
-/** Umzug whose up and down run under the migration lock (pending migrations are read after it is taken). */
+/**
+ * Umzug whose up and down run under the migration lock (pending migrations are read after it is
+ * taken), so app instances starting together on one database migrate one after the other.
+ */
 class ExclusiveUmzug extends Umzug<QueryInterface> {
   constructor(
     private readonly sequelize: Sequelize,
@@ -64,11 +48,11 @@ class ExclusiveUmzug extends Umzug<QueryInterface> {
   }
 
   override up(options?: Parameters<Umzug<QueryInterface>['up']>[0]) {
-    return exclusively(this.sequelize, () => super.up(options));
+    return withSessionAdvisoryLock(this.sequelize, MIGRATION_LOCK, () => super.up(options));
   }
 
   override down(options?: Parameters<Umzug<QueryInterface>['down']>[0]) {
-    return exclusively(this.sequelize, () => super.down(options));
+    return withSessionAdvisoryLock(this.sequelize, MIGRATION_LOCK, () => super.down(options));
   }
 }
 

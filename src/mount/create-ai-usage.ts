@@ -56,7 +56,7 @@ export async function createAiUsage(options: AiUsageOptions = {}): Promise<AiUsa
   routeAsyncErrorsToNext();
   const database = ledgerDatabase(options);
   await connect(database.sequelize);
-  return withStartupLock(database.url, () => assemble(options, database));
+  return withStartupLock(database.sequelize, () => assemble(options, database));
 }
 
 async function assemble(options: AiUsageOptions, database: LedgerDatabase): Promise<AiUsage> {

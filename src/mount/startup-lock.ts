@@ -1,24 +1,15 @@
-import pg from 'pg';
+import type { Sequelize } from 'sequelize';
+import { withSessionAdvisoryLock } from '../core/advisory-lock.js';
 
 /** The advisory lock key app instances take while they set a database up (any fixed bigint). */
-const STARTUP_LOCK_KEY = '7150431002871934209';
+const STARTUP_LOCK_KEY = 7150431002871934209n;
 
 /**
- * Runs `work` holding a session-level advisory lock on the database at `url`, on a connection of
- * its own: app instances started together on one database (a rolling deploy, an autoscaler) then
- * migrate, upsert their catalogues and schedule their jobs one after another, instead of racing to
- * create the same tables or deadlock on the same rows (migrations alone take a lock of their own too,
- * for `npm run db:migrate`: always after this one). The lock goes with the connection, so a crashed
- * instance holds nothing.
+ * Runs `work` holding the startup lock on the ledger's database: app instances started together on
+ * one database (a rolling deploy, an autoscaler) then migrate, upsert their catalogues and schedule
+ * their jobs one after another, instead of racing to create the same tables or deadlock on the same
+ * rows (migrations alone take a lock of their own too, for `npm run db:migrate`: always after this one).
  */
-export async function withStartupLock<T>(url: string, work: () => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url, application_name: 'adminjs-ai-usage startup' });
-  await client.connect();
-  try {
-    await client.query('SELECT pg_advisory_lock($1)', [STARTUP_LOCK_KEY]);
-    return await work();
-  } finally {
-    // Ending the session releases the lock, also when the unlock itself cannot be sent.
-    await client.end();
-  }
+export function withStartupLock<T>(sequelize: Sequelize, work: () => Promise<T>): Promise<T> {
+  return withSessionAdvisoryLock(sequelize, STARTUP_LOCK_KEY, work);
 }
