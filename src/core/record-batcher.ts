@@ -1,89 +1,25 @@
+import { GroupCommit, type GroupCommitOptions } from './group-commit.js';
 import type { RecordedRow, RecordStatement } from './record-event-statement.js';
 
-export interface RecordBatcherOptions {
-  /** Record statements running at once; events arriving meanwhile wait and go together. Default 4. */
-  maxConcurrent?: number;
-  /** Most events in one statement. Default 64. */
-  maxBatch?: number;
-}
+/** How concurrent events are grouped into record statements: by default 4 statements at once, 64 events each. */
+export type RecordBatcherOptions = GroupCommitOptions;
 
-interface Pending {
+/** An event's id and its values bound in recordedColumns() order. */
+export interface BoundEvent {
   id: string;
   values: unknown[];
-  resolve(row: RecordedRow | null): void;
-  reject(error: unknown): void;
 }
 
 /**
- * Group commit for the record statement: an event goes to the database at once while fewer than
- * maxConcurrent statements run; otherwise it waits and goes with the others that arrived meanwhile,
- * in one statement. Under concurrency the locks, plan start-up and commit of one statement serve many
- * events; alone, an event waits for nothing. A batch that fails is retried event by event, so one bad
- * event fails alone and every event gets its own error.
+ * Group commit for the record statement (src/core/group-commit.ts), keyed by event id: an event's
+ * result is the row its statement inserted, or null when its id was already recorded.
  */
-export class RecordBatcher {
-  private readonly maxConcurrent: number;
-  private readonly maxBatch: number;
-  private readonly waiting: Pending[] = [];
-  private running = 0;
-  private flushScheduled = false;
-
-  constructor(private readonly statement: RecordStatement, options: RecordBatcherOptions = {}) {
-    this.maxConcurrent = options.maxConcurrent ?? 4;
-    this.maxBatch = options.maxBatch ?? 64;
-  }
-
-  /** The row the event's statement inserted, or null when its id was already recorded. */
-  record(id: string, values: unknown[]): Promise<RecordedRow | null> {
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ id, values, resolve, reject });
-      // Events arriving in the same tick go together.
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        queueMicrotask(() => {
-          this.flushScheduled = false;
-          this.flush();
-        });
-      }
-    });
-  }
-
-  private flush(): void {
-    while (this.running < this.maxConcurrent && this.waiting.length > 0) {
-      const batch = this.takeBatch();
-      this.running++;
-      void this.write(batch).finally(() => {
-        this.running--;
-        this.flush();
-      });
-    }
-  }
-
-  /** Up to maxBatch waiting events, in arrival order, with no id twice (a statement may not insert a row twice). */
-  private takeBatch(): Pending[] {
-    const batch: Pending[] = [];
-    const ids = new Set<string>();
-    for (let i = 0; i < this.waiting.length && batch.length < this.maxBatch; ) {
-      const pending = this.waiting[i]!;
-      if (ids.has(pending.id)) {
-        i++;
-        continue;
-      }
-      ids.add(pending.id);
-      batch.push(pending);
-      this.waiting.splice(i, 1);
-    }
-    return batch;
-  }
-
-  private async write(batch: Pending[]): Promise<void> {
-    try {
-      const rows = new Map((await this.statement.run(batch.map((pending) => pending.values))).map((row) => [row.id, row]));
-      for (const pending of batch) pending.resolve(rows.get(pending.id) ?? null);
-    } catch (error) {
-      if (batch.length === 1) return batch[0]!.reject(error);
-      // One at a time: a batch that failed because the database is struggling should not take the whole pool.
-      for (const pending of batch) await this.write([pending]);
-    }
-  }
+export function createRecordBatcher(statement: RecordStatement, options: RecordBatcherOptions = {}): GroupCommit<BoundEvent, RecordedRow | null> {
+  return new GroupCommit<BoundEvent, RecordedRow | null>(
+    async (batch) => {
+      const rows = new Map((await statement.run(batch.map((event) => event.values))).map((row) => [row.id, row]));
+      return batch.map((event) => rows.get(event.id) ?? null);
+    },
+    { maxConcurrent: options.maxConcurrent ?? 4, maxBatch: options.maxBatch },
+  );
 }

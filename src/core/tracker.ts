@@ -4,7 +4,7 @@ import { TrackingError, TrackingStorageError, UnknownUserError } from './errors.
 import { checkMaxEventAge, DEFAULT_MAX_EVENT_AGE_MS, normalizeEvent, type NormalizedEvent, type UsageEvent } from './event.js';
 import { createPriceCatalog, type PriceCatalog } from './prices/catalog.js';
 import type { CostQuote, CostStatus } from './prices/types.js';
-import { RecordBatcher, type RecordBatcherOptions } from './record-batcher.js';
+import { createRecordBatcher, type RecordBatcherOptions } from './record-batcher.js';
 import { createRecordStatement, type RecordedRow } from './record-event-statement.js';
 import { SectionRegistry } from './sections.js';
 import { recordOrSpool } from './spool/record-or-spool.js';
@@ -157,7 +157,7 @@ export function createTracker(options: TrackerOptions): Tracker {
     normalizeEvent(input, sections, new Date(), userIdType, trackOptions.maxEventAgeMs === undefined ? maxEventAgeMs : checkMaxEventAge(trackOptions.maxEventAgeMs));
 
   const statement = createRecordStatement(sequelize, userIdType);
-  const batcher = new RecordBatcher(statement, options.batching);
+  const batcher = createRecordBatcher(statement, options.batching);
 
   /** The inserted row, or null when the event was already recorded. */
   async function write(event: NormalizedEvent, quote: CostQuote, transaction?: Transaction): Promise<RecordedRow | null> {
@@ -166,7 +166,7 @@ export function createTracker(options: TrackerOptions): Tracker {
       try {
         // Inside a caller's transaction the event goes alone, on that transaction's connection.
         if (transaction) return (await statement.run([values], transaction))[0] ?? null;
-        return await batcher.record(event.id, values);
+        return await batcher.submit(event.id, { id: event.id, values });
       } catch (error) {
         if (pgCode(error) === '23503' && pgConstraint(error) === 'ai_usage_logs_user_id_fkey' && event.userId !== null) {
           throw new UnknownUserError(event.userId);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createTracker, MAX_EVENT_AGE_LIMIT_MS, UnknownUserError, type UsageEvent } from '../../src/core/index.js';
-import { RecordBatcher } from '../../src/core/record-batcher.js';
+import { createRecordBatcher } from '../../src/core/record-batcher.js';
 import { createRecordStatement, type RecordStatement } from '../../src/core/record-event-statement.js';
 import { brokenInvariants, insertBudget } from '../budgets/support.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -36,13 +36,13 @@ describe('record batching', () => {
     const budgetId = await insertBudget(db.sequelize, { limitUsd: '1000', period: 'day' });
     const { statement, batchSizes } = countingStatement();
     const tracker = createTracker({ sequelize: db.sequelize });
-    const batcher = new RecordBatcher(statement, { maxConcurrent: 2, maxBatch: 16 });
+    const batcher = createRecordBatcher(statement, { maxConcurrent: 2, maxBatch: 16 });
     const sections = ['chat', 'knowledge_qa', 'prompt_generation'];
 
     // Through the tracker's own batcher (its statement is not observable) and through a counted one.
     await Promise.all(Array.from({ length: 120 }, (_, i) => tracker.track(event({ userId: users[i % 3], section: sections[i % 3], promptTokens: 100 + i }))));
     const prepared = Array.from({ length: 200 }, (_, i) => ({ id: randomUUID(), i }));
-    const rows = await Promise.all(prepared.map(({ id, i }) => batcher.record(id, boundValues(id, users[i % 3]!, sections[(i + 1) % 3]!, 200 + i))));
+    const rows = await Promise.all(prepared.map(({ id, i }) => batcher.submit(id, { id, values: boundValues(id, users[i % 3]!, sections[(i + 1) % 3]!, 200 + i) })));
 
     expect(rows.every((row) => row !== null)).toBe(true);
     expect(batchSizes.reduce((a, b) => a + b, 0)).toBe(200);

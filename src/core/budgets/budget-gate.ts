@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Sequelize } from 'sequelize';
 import { BudgetExceededError, BudgetUnavailableError, type BudgetRefusal } from '../errors.js';
+import { GroupCommit, type GroupCommitOptions } from '../group-commit.js';
 import { withPgClient, type PgClient } from '../pg-client.js';
 import { transientFailureReason } from '../spool/classify.js';
 import { withinTimeout } from '../spool/record-or-spool.js';
@@ -8,7 +9,7 @@ import type { UserId } from '../users/user-id.js';
 import { OWN_USERS, type UserReference } from '../users/user-reference.cjs';
 import { DEFAULT_BUDGET_CONFIG, type BudgetConfig } from './config.js';
 import { enforcedScopes } from './enforced-scopes.js';
-import { ensureSql, RELEASE_SQL, reserveSql } from './reserve-sql.js';
+import { ensureSql, RELEASE_SQL, reserveSql, type ReservedCall } from './reserve-sql.js';
 import type { WorstCase } from './worst-case.js';
 
 /** A call about to be sent, as its budgets see it. */
@@ -53,12 +54,20 @@ export interface BudgetGateOptions {
   /** True while the database is known to be down (the spool's outage): the fail mode applies at once. */
   outage?: () => boolean;
   logger?: BudgetLogger;
+  /**
+   * How concurrent reserves (and releases) are grouped into statements: by default one at a time,
+   * 64 calls each. The calls of a process mostly share budgets, whose counter rows a second statement
+   * would only wait for.
+   */
+  batching?: GroupCommitOptions;
 }
 
+/** One row of the reserve statement (reserve-sql.ts): a call and one budget that applies to it. */
 interface ReserveRow {
+  ord: number;
   targets: number;
   found: number;
-  ok: boolean;
+  outcome: 'held' | 'refused' | 'retry' | null;
   held: number;
   budget_id: number | null;
   name: string;
@@ -106,30 +115,50 @@ export function createBudgetGate(options: BudgetGateOptions): BudgetGate {
   const config = options.config ?? DEFAULT_BUDGET_CONFIG;
   const users = options.users ?? OWN_USERS;
   const logger = options.logger ?? { warn: (message, details) => console.warn(message, details) };
-  const reserveText = reserveSql(users);
-  const ensureText = ensureSql(users);
+  const reserveStatement = { name: `ai_budget_reserve_${users.idType}`, text: reserveSql(users) };
+  const ensureStatement = { name: `ai_budget_ensure_${users.idType}`, text: ensureSql(users) };
   const scopes = enforcedScopes(sequelize, config.quotaMode);
 
   /**
-   * The reserve statement (reserve-sql.ts), prepared: it locks and reserves in one execution, so the
-   * locks are held for that time on the server only. When a counter row is missing (a budget's first
-   * call of a period) it is created and the reserve runs again.
+   * The reserve statement (reserve-sql.ts) for a batch of calls, prepared: it locks and reserves in
+   * one execution, so the locks are held for that time on the server only. When a counter row is
+   * missing (a budget's first call of a period) it is created and the reserve runs again.
+   * Returns each call's rows, in the calls' order.
    */
-  async function attempt(client: PgClient, call: BudgetCall): Promise<ReserveRow[]> {
-    const values = [call.eventId, call.userId, call.section, call.modelName, call.at, config.quotaMode, call.hold.usd, call.hold.tokens, config.holdTtlSeconds];
+  async function attempt(client: PgClient, calls: BudgetCall[]): Promise<ReserveRow[][]> {
+    const json = JSON.stringify(calls.map((c, i): ReservedCall => ({ ord: i + 1, event_id: c.eventId, user_id: c.userId, section: c.section, model_name: c.modelName, created_at: c.at, hold_usd: c.hold.usd, hold_tokens: c.hold.tokens })));
     for (let round = 0; ; round++) {
-      const { rows } = await client.query<ReserveRow>({ name: `ai_budget_reserve_${users.idType}`, text: reserveText, values });
-      const verdict = rows[0]!;
-      if (verdict.found === verdict.targets || round === 2) return rows;
-      await client.query({ name: `ai_budget_ensure_${users.idType}`, text: ensureText, values: values.slice(0, 6) });
+      const { rows } = await client.query<ReserveRow>({ ...reserveStatement, values: [json, config.quotaMode, config.holdTtlSeconds] });
+      if (rows[0]!.found === rows[0]!.targets || round === 2) return calls.map((_, i) => rows.filter((row) => row.ord === i + 1));
+      await client.query({ ...ensureStatement, values: [json, config.quotaMode] });
     }
   }
 
-  async function run(call: BudgetCall): Promise<ReserveRow[]> {
+  /**
+   * Every call held or refused, in arrival order: the calls the statement left to retry (they would
+   * fit after a refused one) go again, together, until none is left. Each round decides at least its
+   * first call, which has only held calls ahead of it.
+   */
+  async function decideInOrder(client: PgClient, calls: BudgetCall[]): Promise<ReserveRow[][]> {
+    const decided: ReserveRow[][] = [];
+    let pending = calls.map((call, index) => ({ call, index }));
+    while (pending.length > 0) {
+      const rows = await attempt(client, pending.map((p) => p.call));
+      const incomplete = rows[0]![0]!.found !== rows[0]![0]!.targets;
+      const retry = pending.filter((p, i) => !incomplete && rows[i]![0]!.outcome === 'retry');
+      pending.forEach((p, i) => {
+        if (!retry.includes(p)) decided[p.index] = rows[i]!;
+      });
+      pending = retry;
+    }
+    return decided;
+  }
+
+  async function run(calls: BudgetCall[]): Promise<ReserveRow[][]> {
     for (let tries = 1; ; tries++) {
       try {
         return await withinTimeout(
-          withPgClient(sequelize, (client) => attempt(client, call)),
+          withPgClient(sequelize, (client) => decideInOrder(client, calls)),
           config.timeoutMs,
         );
       } catch (error) {
@@ -138,6 +167,20 @@ export function createBudgetGate(options: BudgetGateOptions): BudgetGate {
       }
     }
   }
+
+  // Concurrent reserves share statements, and so do releases; a batch that failed because PostgreSQL
+  // is unreachable fails all its calls at once instead of trying each again.
+  const batching = { maxConcurrent: options.batching?.maxConcurrent ?? 1, maxBatch: options.batching?.maxBatch };
+  const notUnreachable = (error: unknown) => !transientFailureReason(error);
+  const reserves = new GroupCommit(run, batching, notUnreachable);
+  const releases = new GroupCommit(
+    async (eventIds: string[]) => {
+      await withPgClient(sequelize, (client) => client.query({ name: 'ai_budget_release', text: RELEASE_SQL, values: [eventIds] }));
+      return eventIds.map(() => undefined);
+    },
+    batching,
+    notUnreachable,
+  );
 
   function unavailable(call: BudgetCall, cause: unknown, t0: number): Reservation {
     if (!scopes.mayCover(call.userId, call.section, call.modelName)) {
@@ -155,7 +198,7 @@ export function createBudgetGate(options: BudgetGateOptions): BudgetGate {
       if (options.outage?.()) return unavailable(call, new Error('the database is down'), t0);
       let rows: ReserveRow[];
       try {
-        rows = await run(call);
+        rows = await reserves.submit(call.eventId, call);
       } catch (error) {
         if (transientFailureReason(error)) return unavailable(call, error, t0);
         throw error;
@@ -165,7 +208,7 @@ export function createBudgetGate(options: BudgetGateOptions): BudgetGate {
       const verdict = rows[0]!;
       const budgets = rows.filter((row) => row.budget_id !== null);
       if (verdict.found !== verdict.targets) throw new Error(`budget reserve: ${verdict.targets - verdict.found} counter row(s) could not be created`);
-      if (!verdict.ok) {
+      if (verdict.outcome === 'refused') {
         const refusing = budgets.find((row) => row.mode === 'enforce' && !row.fits)!;
         throw new BudgetExceededError(refusalOf(refusing, call.hold));
       }
@@ -178,8 +221,8 @@ export function createBudgetGate(options: BudgetGateOptions): BudgetGate {
       for (const warning of overWarnings) logger.warn(`[BUDGET_WARNING] budget "${warning.budgetName}" (warn mode) is over its limit; the call goes on`, { warning, call });
       return { held: budgets.length, overWarnings, ms };
     },
-    async release(eventId) {
-      await withPgClient(sequelize, (client) => client.query({ name: 'ai_budget_release', text: RELEASE_SQL, values: [eventId] }));
+    release(eventId) {
+      return releases.submit(eventId, eventId);
     },
   };
 }

@@ -2,71 +2,124 @@ import type { UserReference } from '../users/user-reference.cjs';
 import { budgetTargetsSql } from './targets-sql.js';
 
 /**
- * Parameters of the statements below: $1 event id (the hold key), $2 user id, $3 section,
- * $4 model name, $5 the call's created_at (its period), $6 the default mode of quota budgets.
+ * The calls of a batch with the budgets that apply to each. $1 is the calls as a JSON array of
+ * objects with the columns below (ReservedCall), `ord` their order from 1; $2 the default mode of
+ * quota budgets. JSON rather than one array per column: the planner guesses the same number of rows
+ * for any batch, so one generic plan serves every execution instead of planning each batch's size anew.
  */
-const callSql = (users: UserReference) => `
-call AS (SELECT $1::uuid AS event_id, $2::${users.idType} AS user_id, $3::text AS section, $4::text AS model_name, $5::timestamptz AS created_at
+function callsSql(users: UserReference): string {
+  return `
+call AS (
+  SELECT * FROM jsonb_to_recordset($1::jsonb)
+    AS c(ord bigint, event_id uuid, user_id ${users.idType}, section text, model_name text, created_at timestamptz, hold_usd numeric, hold_tokens bigint)
 ), target AS (
-  SELECT t.* FROM call CROSS JOIN LATERAL (${budgetTargetsSql('call', '$6::text')}) AS t WHERE t.mode <> 'off'
+  SELECT call.ord, t.* FROM call CROSS JOIN LATERAL (${budgetTargetsSql('call', '$2::text')}) AS t WHERE t.mode <> 'off'
 )`;
+}
+
+/** One element of $1: a call, its place in the batch and its hold (hold_usd null when the call is unpriced). */
+export interface ReservedCall {
+  ord: number;
+  event_id: string;
+  user_id: string | number | null;
+  section: string;
+  model_name: string;
+  created_at: Date;
+  hold_usd: string | null;
+  hold_tokens: number;
+}
+
+/** Whether a hold fits a budget's counter row once `before` (USD and tokens held ahead of it) is added: SQL over columns of `row`. */
+const fitsSql = (row: string, beforeUsd: string, beforeTokens: string) => `((${row}.limit_usd IS NULL OR (${row}.hold_usd IS NOT NULL AND ${row}.used_usd + ${row}.reserved_usd + ${beforeUsd} + ${row}.hold_usd <= ${row}.limit_usd))
+      AND (${row}.limit_tokens IS NULL OR ${row}.used_tokens + ${row}.reserved_tokens + ${beforeTokens} + ${row}.hold_tokens <= ${row}.limit_tokens))`;
 
 /**
- * The reserve, one statement: `locked` locks the counter rows of every budget that applies, in
- * (budget_id, period_start) order, the one order every writer of these rows uses, and reads them as
- * they are once locked (READ COMMITTED gives a locking read the latest committed version). Only if
- * every enforced budget has room for the hold ($7 USD, null when unpriced; $8 tokens), each gets
- * `reserved += hold` and a hold row expiring in $9 seconds; otherwise nothing changes and the rows
- * say why. `found < targets`: some counter rows do not exist yet (ENSURE_SQL, then again).
- * One statement, prepared: the locks are held for its execution only, and it is planned once per connection.
+ * The reserve of a batch of calls, one statement. `locked` locks the counter rows of every budget
+ * that applies to any call, in (budget_id, period_start) order, the one order every writer of these
+ * rows uses, and reads them as they are once locked (READ COMMITTED gives a locking read the latest
+ * committed version). Then the calls are judged in order, as if they came one after another: each
+ * call's hold is added after the holds of the calls before it on the same counter row.
+ *
+ * - `held`: the calls before the first one that does not fit an enforced budget. Each counter row
+ *   gets `reserved += their holds`, and each call a hold row per budget expiring in $3 seconds.
+ * - `refused`: a call that does not fit even on top of the held ones alone. Holds of other calls
+ *   only add, so it would not fit in any order; its rows say why, with the held ones counted as reserved.
+ * - `retry`: a later call that would fit on top of the held ones. The caller runs the retries again,
+ *   in order (the first of a batch is always held or refused), so no call is refused that had room.
+ *
+ * A call no budget applies to comes back with one row, budget_id null, outcome null (nothing to hold).
+ * `found < targets`: some counter rows do not exist yet; nothing changed (ENSURE_SQL, then again).
+ * Prepared: the locks are held for one execution only, and it is planned once per connection.
  */
 export function reserveSql(users: UserReference): string {
-  const fits = (row: string, limits: string) => `(${limits}.limit_usd IS NULL OR ($7::numeric IS NOT NULL AND ${row}.used_usd + ${row}.reserved_usd + $7::numeric <= ${limits}.limit_usd))
-      AND (${limits}.limit_tokens IS NULL OR ${row}.used_tokens + ${row}.reserved_tokens + $8::bigint <= ${limits}.limit_tokens)`;
   return `
-WITH ${callSql(users)}, locked AS (
+WITH ${callsSql(users)}, locked AS MATERIALIZED (
   SELECT u.budget_id, u.period_start, u.used_usd, u.used_tokens, u.reserved_usd, u.reserved_tokens
-  FROM ai_budget_usage AS u JOIN target AS t USING (budget_id, period_start)
+  FROM ai_budget_usage AS u
+  WHERE (u.budget_id, u.period_start) IN (SELECT budget_id, period_start FROM target)
   ORDER BY u.budget_id, u.period_start
   FOR UPDATE OF u
+), pair AS (
+  SELECT t.ord, t.budget_id, t.period_start, t.period_end, t.name, t.mode, t.limit_usd, t.limit_tokens,
+         c.hold_usd, c.hold_tokens, l.used_usd, l.used_tokens, l.reserved_usd, l.reserved_tokens,
+         sum(COALESCE(c.hold_usd, 0)) OVER ahead - COALESCE(c.hold_usd, 0) AS ahead_usd,
+         sum(c.hold_tokens) OVER ahead - c.hold_tokens AS ahead_tokens
+  FROM target AS t JOIN call AS c USING (ord) JOIN locked AS l USING (budget_id, period_start)
+  WINDOW ahead AS (PARTITION BY t.budget_id, t.period_start ORDER BY t.ord)
+), bound AS (
+  SELECT (SELECT count(*) FROM target)::int AS targets, (SELECT count(*) FROM pair)::int AS found,
+         COALESCE(min(p.ord) FILTER (WHERE p.mode = 'enforce' AND NOT ${fitsSql('p', 'p.ahead_usd', 'p.ahead_tokens')}), 9223372036854775807) AS first_unfit
+  FROM pair AS p
+), held_sum AS (
+  SELECT p.budget_id, p.period_start, sum(COALESCE(p.hold_usd, 0)) AS usd, sum(p.hold_tokens) AS tokens
+  FROM pair AS p, bound AS b WHERE p.ord < b.first_unfit GROUP BY p.budget_id, p.period_start
+), judged AS (
+  SELECT p.*, p.ord < b.first_unfit AS in_held,
+         CASE WHEN p.ord < b.first_unfit THEN p.ahead_usd ELSE COALESCE(s.usd, 0) END AS before_usd,
+         CASE WHEN p.ord < b.first_unfit THEN p.ahead_tokens ELSE COALESCE(s.tokens, 0) END AS before_tokens
+  FROM pair AS p CROSS JOIN bound AS b LEFT JOIN held_sum AS s USING (budget_id, period_start)
 ), checked AS (
-  SELECT l.*, t.name, t.mode, t.limit_usd, t.limit_tokens, t.period_end, ${fits('l', 't')} AS fits
-  FROM locked AS l JOIN target AS t USING (budget_id, period_start)
-), verdict AS (
-  SELECT (SELECT count(*) FROM target)::int AS targets, count(*)::int AS found, COALESCE(bool_and(c.fits OR c.mode = 'warn'), true) AS ok
-  FROM checked AS c
+  SELECT j.*, ${fitsSql('j', 'j.before_usd', 'j.before_tokens')} AS fits FROM judged AS j
+), outcome AS (
+  SELECT ord, CASE WHEN bool_and(in_held) THEN 'held' WHEN bool_and(fits OR mode = 'warn') THEN 'retry' ELSE 'refused' END AS outcome
+  FROM checked GROUP BY ord
 ), reserved AS (
   UPDATE ai_budget_usage AS u
-  SET reserved_usd = u.reserved_usd + COALESCE($7::numeric, 0), reserved_tokens = u.reserved_tokens + $8::bigint, updated_at = now()
-  FROM checked AS c, verdict AS v
-  WHERE v.ok AND v.found = v.targets AND u.budget_id = c.budget_id AND u.period_start = c.period_start
+  SET reserved_usd = u.reserved_usd + s.usd, reserved_tokens = u.reserved_tokens + s.tokens, updated_at = now()
+  FROM held_sum AS s, bound AS b
+  WHERE b.found = b.targets AND u.budget_id = s.budget_id AND u.period_start = s.period_start
   RETURNING u.budget_id, u.period_start
 ), held AS (
   INSERT INTO ai_budget_holds (event_id, budget_id, period_start, amount_usd, amount_tokens, expires_at)
-  SELECT call.event_id, r.budget_id, r.period_start, COALESCE($7::numeric, 0), $8::bigint, now() + make_interval(secs => $9::double precision)
-  FROM reserved AS r, call
-  RETURNING budget_id
+  SELECT c.event_id, j.budget_id, j.period_start, COALESCE(j.hold_usd, 0), j.hold_tokens, now() + make_interval(secs => $3::double precision)
+  FROM judged AS j JOIN call AS c USING (ord) JOIN reserved AS r USING (budget_id, period_start)
+  WHERE j.in_held
+  RETURNING event_id
+), held_count AS (
+  SELECT event_id, count(*)::int AS held FROM held GROUP BY event_id
 )
-SELECT v.targets, v.found, v.ok, (SELECT count(*) FROM held)::int AS held,
-       c.budget_id, c.name, c.mode, c.fits, c.limit_usd::text, c.limit_tokens::text, c.used_usd::text, c.used_tokens::text,
-       c.reserved_usd::text, c.reserved_tokens::text, c.period_start, c.period_end
-FROM verdict AS v LEFT JOIN checked AS c ON true
-ORDER BY c.budget_id`;
+SELECT c.ord::int, b.targets, b.found, o.outcome, COALESCE(h.held, 0) AS held,
+       k.budget_id, k.name, k.mode, k.fits, k.limit_usd::text, k.limit_tokens::text, k.used_usd::text, k.used_tokens::text,
+       (k.reserved_usd + k.before_usd)::text AS reserved_usd, (k.reserved_tokens + k.before_tokens)::text AS reserved_tokens,
+       k.period_start, k.period_end
+FROM call AS c CROSS JOIN bound AS b
+LEFT JOIN outcome AS o USING (ord) LEFT JOIN checked AS k USING (ord) LEFT JOIN held_count AS h USING (event_id)
+ORDER BY c.ord, k.budget_id`;
 }
 
-/** Creates the counter rows the reserve found missing (a budget's first call in a period). */
+/** Creates the counter rows the reserve found missing (a budget's first call in a period), for a batch of calls. */
 export function ensureSql(users: UserReference): string {
   return `
-WITH ${callSql(users)}
+WITH ${callsSql(users)}
 INSERT INTO ai_budget_usage (budget_id, period_start, period_end)
-SELECT budget_id, period_start, period_end FROM target ORDER BY budget_id, period_start
+SELECT DISTINCT budget_id, period_start, period_end FROM target ORDER BY budget_id, period_start
 ON CONFLICT (budget_id, period_start) DO NOTHING`;
 }
 
-/** Releases the holds of one event that will never reach the ledger ($1 event id): in lock order. */
+/** Releases the holds of events that will never reach the ledger ($1 event ids): in lock order. */
 export const RELEASE_SQL = `
 WITH gone AS (
-  DELETE FROM ai_budget_holds WHERE event_id = $1::uuid RETURNING budget_id, period_start, amount_usd, amount_tokens
+  DELETE FROM ai_budget_holds WHERE event_id = ANY($1::uuid[]) RETURNING budget_id, period_start, amount_usd, amount_tokens
 ), ${releaseCounters('gone')}`;
 
 /**
