@@ -48,6 +48,7 @@ export function createBudgetCheck(gate: BudgetGate | undefined, tracker: Tracker
       const prices = await tracker.prices.snapshot().catch(() => undefined);
       const hold = holdOf(await bounds(), prices, modelName, serviceTierOf(call.serviceTier, undefined), attempt.startedAt);
       const base = { budget_hold_usd: hold.usd, budget_hold_tokens: hold.tokens };
+      const t0 = performance.now();
       try {
         const reservation = await gate.reserve({ eventId: attempt.eventId, userId: context.userId ?? null, section: context.section, modelName, at: attempt.startedAt, hold });
         attempt.budget = {
@@ -61,7 +62,8 @@ export function createBudgetCheck(gate: BudgetGate | undefined, tracker: Tracker
         if (!isRefusal(error)) throw error;
         const kind = error instanceof BudgetExceededError ? 'budget_exceeded' : 'budget_unavailable';
         const refused: Attempt = { ...attempt, elapsedMs: 0, budget: base };
-        await record(context, call, refused, { tokens: NO_TOKENS, usageSource: 'none', failure: { message: `${kind}: ${error.message}`, kind }, metadata: refusalMetadata(error), billed: false });
+        const metadata = { ...refusalMetadata(error), budget_reserve_ms: Math.round((performance.now() - t0) * 1000) / 1000 };
+        await record(context, call, refused, { tokens: NO_TOKENS, usageSource: 'none', failure: { message: `${kind}: ${error.message}`, kind }, metadata, billed: false });
         throw error;
       }
     },

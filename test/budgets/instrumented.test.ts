@@ -47,7 +47,7 @@ describe('through the instrumented clients', () => {
       expect.objectContaining({
         success: false, prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, cost_usd: '0.000000000000',
         error_message: expect.stringMatching(/^budget_exceeded: budget "tiny"/),
-        metadata: expect.objectContaining({ error_kind: 'budget_exceeded', budget_name: 'tiny', limit_usd: '0.000001', used_usd: '0', hold_usd: expect.any(String), resets_at: expect.any(String) }),
+        metadata: expect.objectContaining({ error_kind: 'budget_exceeded', budget_name: 'tiny', limit_usd: '0.000001', used_usd: '0', hold_usd: expect.any(String), resets_at: expect.any(String), budget_reserve_ms: expect.any(Number) }),
       }),
     ]);
   });
