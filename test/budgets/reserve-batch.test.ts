@@ -81,6 +81,14 @@ describe('the reserve statement for a batch of calls', () => {
 });
 
 describe('the gate, with concurrent calls sharing statements', () => {
+  it('takes a model name with a lone surrogate as UTF-8 would (U+FFFD) instead of failing the batch', async () => {
+    const budget = await insertBudget(db.sequelize, { userId, limitTokens: 2500 });
+    const gate = createBudgetGate({ sequelize: db.sequelize });
+    const calls = [call(100), { ...call(100), modelName: 'gemini-\ud800-flash' }];
+    expect(await Promise.all(calls.map((c) => gate.reserve(c)))).toEqual([expect.objectContaining({ held: 1 }), expect.objectContaining({ held: 1 })]);
+    expect((await usageOf(db.sequelize, budget))[0]).toMatchObject({ reserved_tokens: '200' });
+  });
+
   it('gives every call the outcome it would get alone, in arrival order: no overshoot, no false block', async () => {
     const budget = await insertBudget(db.sequelize, { userId, limitTokens: 2500 });
     const gate = createBudgetGate({ sequelize: db.sequelize, batching: { maxConcurrent: 1 } });

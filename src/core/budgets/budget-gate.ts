@@ -104,6 +104,12 @@ function refusalOf(row: ReserveRow, hold: WorstCase): BudgetRefusal {
   };
 }
 
+/**
+ * `text` with each lone UTF-16 surrogate replaced by U+FFFD, as UTF-8 encoding a bind parameter would:
+ * JSON.stringify writes one as a \u escape, which jsonb refuses, failing the whole batch.
+ */
+const wellFormed = (text: string): string => text.replace(/\p{Surrogate}/gu, '\uFFFD');
+
 const pgCode = (error: unknown): string | undefined => {
   const e = error as { code?: string; parent?: { code?: string } };
   return e?.code ?? e?.parent?.code;
@@ -126,7 +132,18 @@ export function createBudgetGate(options: BudgetGateOptions): BudgetGate {
    * Returns each call's rows, in the calls' order.
    */
   async function attempt(client: PgClient, calls: BudgetCall[]): Promise<ReserveRow[][]> {
-    const json = JSON.stringify(calls.map((c, i): ReservedCall => ({ ord: i + 1, event_id: c.eventId, user_id: c.userId, section: c.section, model_name: c.modelName, created_at: c.at, hold_usd: c.hold.usd, hold_tokens: c.hold.tokens })));
+    const json = JSON.stringify(
+      calls.map((c, i): ReservedCall => ({
+        ord: i + 1,
+        event_id: c.eventId,
+        user_id: typeof c.userId === 'string' ? wellFormed(c.userId) : c.userId,
+        section: wellFormed(c.section),
+        model_name: wellFormed(c.modelName),
+        created_at: c.at,
+        hold_usd: c.hold.usd,
+        hold_tokens: c.hold.tokens,
+      })),
+    );
     for (let round = 0; ; round++) {
       const { rows } = await client.query<ReserveRow>({ ...reserveStatement, values: [json, config.quotaMode, config.holdTtlSeconds] });
       if (rows[0]!.found === rows[0]!.targets || round === 2) return calls.map((_, i) => rows.filter((row) => row.ord === i + 1));
