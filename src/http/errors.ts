@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { BudgetExceededError, BudgetUnavailableError } from '../core/errors.js';
+import { usdToPico } from '../core/prices/money.js';
 
 /** An error whose message is safe and useful to show the caller, with its HTTP status. */
 export class HttpError extends Error {
@@ -9,6 +10,7 @@ export class HttpError extends Error {
     readonly details?: unknown,
     /** The whole JSON body to answer with, instead of `{ error: message, details }`. */
     readonly body?: object,
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = 'HttpError';
@@ -16,9 +18,23 @@ export class HttpError extends Error {
 }
 
 /**
+ * When a refused call may be tried again, in whole seconds: soon (1 s) when only the holds of calls
+ * in flight are in its way, since they settle at their real cost; otherwise when the budget's period
+ * resets. Undefined when waiting cannot help: an unpriced model on a USD budget.
+ */
+export function retryAfterSeconds(error: BudgetExceededError, now = Date.now()): number | undefined {
+  const r = error.refusal;
+  if (r.reason === 'unpriced') return undefined;
+  const usdFits = r.limitUsd === null || (r.holdUsd !== null && usdToPico(r.usedUsd) + usdToPico(r.holdUsd) <= usdToPico(r.limitUsd));
+  const tokensFit = r.limitTokens === null || BigInt(r.usedTokens) + BigInt(r.holdTokens) <= BigInt(r.limitTokens);
+  if (usdFits && tokensFit) return 1;
+  return Math.max(1, Math.ceil((r.resetsAt.getTime() - now) / 1000));
+}
+
+/**
  * A call refused by a budget: 429 `{ error: { code: 'budget_exceeded', message, budget, limit, used,
- * reserved, resets_at } }`; a call whose budgets could not be checked (fail-closed): 503
- * `{ error: { code: 'budget_unavailable', message } }`. `extra` joins the error object.
+ * reserved, resets_at } }` with `Retry-After` (retryAfterSeconds); a call whose budgets could not be
+ * checked (fail-closed): 503 `{ error: { code: 'budget_unavailable', message } }`. `extra` joins the error object.
  */
 export function budgetHttpError(error: BudgetExceededError | BudgetUnavailableError, extra: Record<string, unknown> = {}): HttpError {
   if (error instanceof BudgetUnavailableError) {
@@ -35,15 +51,16 @@ export function budgetHttpError(error: BudgetExceededError | BudgetUnavailableEr
     resets_at: error.resetsAt.toISOString(),
     ...extra,
   };
-  return new HttpError(429, error.message, undefined, { error: body });
+  const retryAfter = retryAfterSeconds(error);
+  return new HttpError(429, error.message, undefined, { error: body }, retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) });
 }
 
 type Log = (message: string, error: unknown) => void;
 
 /** What the caller is told about an error: HttpError as given, body-parser's 4xx as such, anything else an internal 500. */
-function answerFor(error: unknown): { status: number; message: string; details?: unknown; body?: object } {
+function answerFor(error: unknown): { status: number; message: string; details?: unknown; body?: object; headers?: Record<string, string> } {
   if (error instanceof BudgetExceededError || error instanceof BudgetUnavailableError) return answerFor(budgetHttpError(error));
-  if (error instanceof HttpError) return { status: error.status, message: error.message, details: error.details, body: error.body };
+  if (error instanceof HttpError) return { status: error.status, message: error.message, details: error.details, body: error.body, headers: error.headers };
   const { status, type } = error as { status?: number; type?: string };
   if (type === 'entity.parse.failed') return { status: 400, message: 'the request body is not valid JSON' };
   if (type === 'entity.too.large') return { status: 413, message: 'the request body is too large' };
@@ -68,8 +85,8 @@ function handleError(log: Log, send: (req: Request, res: Response, answer: Retur
   };
 }
 
-function sendJson(_req: Request, res: Response, { status, message, details, body }: ReturnType<typeof answerFor>): void {
-  res.status(status).json(body ?? { error: message, ...(details ? { details } : {}) });
+function sendJson(_req: Request, res: Response, { status, message, details, body, headers }: ReturnType<typeof answerFor>): void {
+  res.status(status).set(headers ?? {}).json(body ?? { error: message, ...(details ? { details } : {}) });
 }
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -79,6 +96,7 @@ function sendPage(req: Request, res: Response, answer: ReturnType<typeof answerF
   const back = escapeHtml(req.baseUrl || '/');
   res
     .status(answer.status)
+    .set(answer.headers ?? {})
     .type('html')
     .send(`<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Error ${answer.status}</title></head>
 <body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 4rem auto; padding: 0 1rem"><h1>Error ${answer.status}</h1><p>${escapeHtml(answer.message)}</p><p><a href="${back}">Back to the panel</a></p></body></html>`);

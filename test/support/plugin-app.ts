@@ -14,7 +14,7 @@ export interface PluginApp {
   baseUrl: string;
   userId: number;
   /** Calls the JSON API as the test user (bearer token); returns status and parsed body. */
-  api(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: any }>;
+  api(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: any; headers: Headers }>;
   /** A token of another user, for ownership checks. */
   otherUserToken(): Promise<string>;
   close(): Promise<void>;
@@ -45,7 +45,7 @@ export async function startPluginApp(plugins: Plugin[], env: Record<string, stri
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       const text = await response.text();
-      return { status: response.status, body: text ? JSON.parse(text) : null };
+      return { status: response.status, body: text ? JSON.parse(text) : null, headers: response.headers };
     },
     async otherUserToken() {
       return issueApiToken(app.core.ApiToken, await insertUser(db.sequelize));
