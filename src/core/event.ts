@@ -138,11 +138,18 @@ function metadataJson(metadata: unknown): string {
   return json;
 }
 
-/** Throws unless `value` is a whole number of milliseconds between 1 and MAX_EVENT_AGE_LIMIT_MS. */
+const MAX_EVENT_AGE_RULE = `a whole number of milliseconds from 1 to ${MAX_EVENT_AGE_LIMIT_MS} (100 years)`;
+const isMaxEventAge = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value) && value > 0 && value <= MAX_EVENT_AGE_LIMIT_MS;
+
+/** The tracker's window (createTracker's maxEventAgeMs): a bad one is a configuration error (TypeError). */
 export function checkMaxEventAge(value: unknown, name = 'maxEventAgeMs'): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0 || value > MAX_EVENT_AGE_LIMIT_MS) {
-    throw new TypeError(`${name} must be a whole number of milliseconds from 1 to ${MAX_EVENT_AGE_LIMIT_MS} (100 years), got ${String(value)}`);
-  }
+  if (!isMaxEventAge(value)) throw new TypeError(`${name} must be ${MAX_EVENT_AGE_RULE}, got ${String(value)}`);
+  return value;
+}
+
+/** One call's own window (track's maxEventAgeMs option): a bad one is that call's INVALID_EVENT, which trackSafe reports and never spools. */
+export function checkCallMaxEventAge(value: unknown): number {
+  if (!isMaxEventAge(value)) throw new InvalidEventError('maxEventAgeMs', `must be ${MAX_EVENT_AGE_RULE}, got ${String(value)}`);
   return value;
 }
 

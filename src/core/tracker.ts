@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import type { Sequelize, Transaction } from 'sequelize';
 import { TrackingError, TrackingStorageError, UnknownUserError } from './errors.js';
-import { checkMaxEventAge, DEFAULT_MAX_EVENT_AGE_MS, normalizeEvent, type NormalizedEvent, type UsageEvent } from './event.js';
+import { checkCallMaxEventAge, checkMaxEventAge, DEFAULT_MAX_EVENT_AGE_MS, normalizeEvent, type NormalizedEvent, type UsageEvent } from './event.js';
 import { createPriceCatalog, type PriceCatalog } from './prices/catalog.js';
 import type { CostQuote, CostStatus } from './prices/types.js';
 import { createRecordBatcher, type RecordBatcherOptions } from './record-batcher.js';
@@ -154,7 +154,7 @@ export function createTracker(options: TrackerOptions): Tracker {
   const logger = options.logger ?? consoleTrackerLogger;
   const maxEventAgeMs = checkMaxEventAge(options.maxEventAgeMs ?? DEFAULT_MAX_EVENT_AGE_MS);
   const normalize = (input: UsageEvent, trackOptions: TrackOptions) =>
-    normalizeEvent(input, sections, new Date(), userIdType, trackOptions.maxEventAgeMs === undefined ? maxEventAgeMs : checkMaxEventAge(trackOptions.maxEventAgeMs));
+    normalizeEvent(input, sections, new Date(), userIdType, trackOptions.maxEventAgeMs === undefined ? maxEventAgeMs : checkCallMaxEventAge(trackOptions.maxEventAgeMs));
 
   const statement = createRecordStatement(sequelize, userIdType);
   const batcher = createRecordBatcher(statement, options.batching);

@@ -239,6 +239,13 @@ describe('the createdAt window', () => {
       expect(() => createTracker({ sequelize: db.sequelize, logger, maxEventAgeMs })).toThrow('maxEventAgeMs must be a whole number of milliseconds');
     }
   });
+
+  it('takes a bad window of one call as that call\'s invalid event, also from trackSafe (not a storage failure)', async () => {
+    await expect(tracker.track(base(), { maxEventAgeMs: 0 })).rejects.toBeInstanceOf(InvalidEventError);
+    const result = await tracker.trackSafe(base(), { maxEventAgeMs: -5 });
+    expect(result).toMatchObject({ ok: false, status: 'failed', error: expect.any(InvalidEventError) });
+    expect(result.ok === false && result.error.message).toMatch(/^maxEventAgeMs: must be a whole number of milliseconds/);
+  });
 });
 
 describe('trackSafe', () => {
