@@ -164,6 +164,9 @@ describe('the AI usage log list', () => {
       for (const [i, term] of ['twice', 'run-7', 'ÜNÏCODE-42'].entries()) {
         expect(await ids({ 'filters.q': term })).toEqual([inserted[i]!.id]);
       }
+      // Quotes and backslashes as typed, though the metadata's JSON text escapes them.
+      expect(await ids({ 'filters.q': 'say "hi"' })).toEqual([inserted[0]!.id]);
+      expect(await ids({ 'filters.q': 'C:\\temp\\' })).toEqual([inserted[1]!.id]);
       // The key is not a value.
       expect(await ids({ 'filters.q': 'note' })).toEqual([]);
       // With sequential scans priced out, the search's own condition still plans an index scan for its metadata arm.

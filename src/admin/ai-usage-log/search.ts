@@ -68,6 +68,9 @@ export async function resolveSearch(sequelize: Sequelize, term: string, sections
  */
 const metadataTextContains = (pattern: string) => `ai_usage_logs.metadata::text ILIKE ${pattern} AND `;
 
+/** How `text` appears inside a JSON string as jsonb writes it (quotes, backslashes and control characters escaped): both metadata tests read JSON text. */
+const asJsonStringContent = (text: string) => JSON.stringify(text).slice(1, -1);
+
 /**
  * The search box as one OR over: username or email (case-insensitive, contains), section id or
  * label, model name, error message and metadata values (from ERROR_SEARCH_MIN_CHARS characters)
@@ -88,7 +91,9 @@ export function searchCondition(matches: SearchMatches, binds: SqlBinds): string
     const pattern = binds.add(containsPattern(term));
     arms.push(`ai_usage_logs.error_message ILIKE ${pattern}`);
     // Values of the metadata (not its keys), through the expression of its trigram index (migration 202612040601).
-    arms.push(`(${metadataTextContains(pattern)}ai_usage_metadata_values(ai_usage_logs.metadata) ILIKE ${pattern})`);
+    const inJson = asJsonStringContent(term);
+    const metadataPattern = inJson === term ? pattern : binds.add(containsPattern(inJson));
+    arms.push(`(${metadataTextContains(metadataPattern)}ai_usage_metadata_values(ai_usage_logs.metadata) ILIKE ${metadataPattern})`);
   }
   const ids = uuidPrefixRange(term);
   if (ids) arms.push(`ai_usage_logs.id BETWEEN ${binds.add(ids.low)}::uuid AND ${binds.add(ids.high)}::uuid`);
