@@ -3,6 +3,9 @@ import { createTracker, type Tracker } from '../../src/core/index.js';
 import { AGGREGATE_COLUMNS } from '../../src/core/reconcile/reconcile-sql.js';
 import { reconcile, ReconcileOptionError } from '../../src/core/reconcile/reconcile.js';
 import { SUMMED } from '../../src/core/record-event-sql.js';
+import { randomUUID } from 'node:crypto';
+import { createBudgetGate } from '../../src/core/index.js';
+import { brokenInvariants, insertBudget, usageOf } from '../budgets/support.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { aggregateMismatches, insertSubscription, insertUser, one } from '../support/fixtures.js';
 
@@ -35,7 +38,7 @@ it('recomputes exactly the columns the record statement sums', () => {
 });
 
 it('finds no drift in a ledger written by the tracker', async () => {
-  expect(await reconcile(db.sequelize, range)).toEqual({ applied: false, aggregates: [], subscriptions: [], skippedSubscriptions: [] });
+  expect(await reconcile(db.sequelize, range)).toEqual({ applied: false, aggregates: [], subscriptions: [], skippedSubscriptions: [], budgets: [], skippedBudgets: [] });
 });
 
 it('reports every injected drift (a changed sum, a lost key, a phantom key, a wrong debit) and fixes them all in one apply', async () => {
@@ -71,7 +74,7 @@ it('reports every injected drift (a changed sum, a lost key, a phantom key, a wr
   expect(await aggregateMismatches(db.sequelize)).toEqual([]);
   const debited = await one<{ tokens: string }>(db.sequelize, `SELECT sum(total_tokens)::text AS tokens FROM ai_usage_logs WHERE user_id = $1`, [userId]);
   expect(await one(db.sequelize, `SELECT tokens_used::text AS tokens FROM subscriptions WHERE id = $1`, [subscriptionId])).toEqual(debited);
-  expect(await reconcile(db.sequelize, range)).toEqual({ applied: false, aggregates: [], subscriptions: [], skippedSubscriptions: [] });
+  expect(await reconcile(db.sequelize, range)).toEqual({ applied: false, aggregates: [], subscriptions: [], skippedSubscriptions: [], budgets: [], skippedBudgets: [] });
 });
 
 it('an apply racing 40 concurrent tracker writes loses none of them: afterwards every aggregate equals its logs', async () => {
@@ -80,10 +83,42 @@ it('an apply racing 40 concurrent tracker writes loses none of them: afterwards 
   const [result] = await Promise.all([reconcile(db.sequelize, { ...range, apply: true }), ...writes]);
   expect((result as { applied: boolean }).applied).toBe(true);
   expect(await aggregateMismatches(db.sequelize)).toEqual([]);
-  expect(await reconcile(db.sequelize, range)).toMatchObject({ aggregates: [], subscriptions: [] });
+  expect(await reconcile(db.sequelize, range)).toMatchObject({ aggregates: [], subscriptions: [], budgets: [] });
 });
 
 it('refuses bad ranges with a typed error', async () => {
   await expect(reconcile(db.sequelize, { from: '2026-02-30', to: '2026-03-01' })).rejects.toThrow(ReconcileOptionError);
   await expect(reconcile(db.sequelize, { from: '2026-03-02', to: '2026-03-01' })).rejects.toThrow(/is after/);
+});
+
+it('reports budget counters that differ from the ledger they settle or from their live holds, and fixes them', async () => {
+  const budgetId = await insertBudget(db.sequelize, { name: 'reconciled', userId, limitTokens: 100_000_000, period: 'month' });
+  const gate = createBudgetGate({ sequelize: db.sequelize });
+  const inFlight = { eventId: randomUUID(), userId, section: 'chat', modelName: 'gemini-2.5-flash', at: new Date(), hold: { usd: '0.001000000000', tokens: 500 } };
+  await gate.reserve(inFlight);
+  expect(await reconcile(db.sequelize, range)).toMatchObject({ budgets: [] });
+
+  const [before] = await usageOf(db.sequelize, budgetId);
+  await db.sequelize.query('UPDATE ai_budget_usage SET used_tokens = used_tokens + 7, reserved_tokens = reserved_tokens + 3 WHERE budget_id = $1', { bind: [budgetId] });
+  const dry = await reconcile(db.sequelize, range);
+  expect(dry.budgets).toEqual([
+    {
+      budgetId, budgetName: 'reconciled', periodStart: before!.period_start, periodEnd: expect.any(Date),
+      columns: [
+        { column: 'used_tokens', actual: String(Number(before!.used_tokens) + 7), expected: before!.used_tokens },
+        { column: 'reserved_tokens', actual: '503', expected: '500' },
+      ],
+    },
+  ]);
+  expect(await brokenInvariants(db.sequelize)).toHaveLength(1);
+
+  // A counter row lost altogether: the logs of its period call for it.
+  await db.sequelize.query('DELETE FROM ai_budget_holds WHERE budget_id = $1', { bind: [budgetId] });
+  await db.sequelize.query('DELETE FROM ai_budget_usage WHERE budget_id = $1', { bind: [budgetId] });
+  const lost = await reconcile(db.sequelize, range);
+  expect(lost.budgets).toEqual([expect.objectContaining({ budgetId, columns: expect.arrayContaining([{ column: 'used_tokens', actual: null, expected: before!.used_tokens }]) })]);
+  expect((await reconcile(db.sequelize, { ...range, apply: true })).budgets).toHaveLength(1);
+  expect(await usageOf(db.sequelize, budgetId)).toEqual([expect.objectContaining({ used_tokens: before!.used_tokens, used_usd: expect.any(String), reserved_tokens: '0' })]);
+  expect(await brokenInvariants(db.sequelize)).toEqual([]);
+  expect(await reconcile(db.sequelize, range)).toMatchObject({ budgets: [] });
 });

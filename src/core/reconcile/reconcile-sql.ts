@@ -1,3 +1,4 @@
+import { budgetTargetsSql } from '../budgets/targets-sql.js';
 import { activeSubscriptionSql, SUMMED } from '../record-event-sql.js';
 
 /** The aggregate's columns, straight from the record statement's list: what reconcile recomputes. */
@@ -73,3 +74,50 @@ SELECT s.id AS subscription_id, s.user_id, s.period_start, s.period_end,
 FROM subs AS s LEFT JOIN debits AS d ON d.subscription_id = s.id
 WHERE s.tokens_used <> COALESCE(d.tokens, 0) OR s.cost_used_usd <> COALESCE(d.cost, 0)
 ORDER BY s.id`;
+
+/** A budget counter row's columns that reconcile recomputes. */
+export const BUDGET_COUNTERS = ['used_usd', 'used_tokens', 'reserved_usd', 'reserved_tokens'] as const;
+
+/**
+ * Budget counter rows whose period overlaps the range ($1..$2), or that the range's logs settle into,
+ * and differ from what they count: used_* from every ledger row the record statement settles into
+ * them (budgetTargetsSql, the whole period: a counter is a running total), reserved_* from the live
+ * holds. A row the logs call for but that does not exist has actual null.
+ */
+export const BUDGET_DRIFT_SQL = `
+WITH range AS (
+  SELECT $1::date::timestamp AT TIME ZONE 'UTC' AS low, ($2::date + 1)::timestamp AT TIME ZONE 'UTC' AS high
+), counted AS (
+  SELECT u.budget_id, u.period_start, u.period_end FROM ai_budget_usage AS u, range WHERE u.period_start < range.high AND u.period_end > range.low
+  UNION
+  SELECT t.budget_id, t.period_start, t.period_end
+  FROM ai_usage_logs AS l CROSS JOIN LATERAL (${budgetTargetsSql('l')}) AS t, range
+  WHERE l.created_at >= range.low AND l.created_at < range.high
+), ledger AS (
+  SELECT t.budget_id, t.period_start, sum(COALESCE(l.cost_usd, 0)) AS used_usd, sum(l.total_tokens) AS used_tokens
+  FROM ai_usage_logs AS l CROSS JOIN LATERAL (${budgetTargetsSql('l')}) AS t
+  WHERE l.created_at >= (SELECT min(period_start) FROM counted) AND l.created_at < (SELECT max(period_end) FROM counted)
+  GROUP BY t.budget_id, t.period_start
+), held AS (
+  SELECT budget_id, period_start, sum(amount_usd) AS reserved_usd, sum(amount_tokens) AS reserved_tokens FROM ai_budget_holds GROUP BY budget_id, period_start
+), compared AS (
+  SELECT c.budget_id, b.name, c.period_start, c.period_end,
+         ${BUDGET_COUNTERS.map((column) => `u.${column} AS actual_${column}, COALESCE(${column.startsWith('used') ? 'g' : 'h'}.${column}, 0) AS expected_${column}`).join(',\n         ')}
+  FROM counted AS c JOIN ai_budgets AS b ON b.id = c.budget_id
+  LEFT JOIN ai_budget_usage AS u USING (budget_id, period_start)
+  LEFT JOIN ledger AS g USING (budget_id, period_start)
+  LEFT JOIN held AS h USING (budget_id, period_start)
+)
+SELECT budget_id, name, period_start, period_end,
+       ${BUDGET_COUNTERS.map((column) => `actual_${column}::text AS actual_${column}, expected_${column}::text AS expected_${column}, COALESCE(actual_${column}, 0) <> expected_${column} AS differs_${column}`).join(',\n       ')}
+FROM compared
+WHERE (${BUDGET_COUNTERS.map((column) => `COALESCE(actual_${column}, 0)`).join(', ')}) IS DISTINCT FROM (${BUDGET_COUNTERS.map((column) => `expected_${column}`).join(', ')})
+ORDER BY budget_id, period_start`;
+
+/** Sets budget counter rows ($1: JSON array of budget_id, period_start, period_end and the counters) to what they count, in lock order. */
+export const FIX_BUDGETS_SQL = `
+INSERT INTO ai_budget_usage AS u (budget_id, period_start, period_end, ${BUDGET_COUNTERS.join(', ')})
+SELECT budget_id, period_start, period_end, ${BUDGET_COUNTERS.join(', ')}
+FROM jsonb_to_recordset($1::jsonb) AS f (budget_id integer, period_start timestamptz, period_end timestamptz, used_usd numeric, used_tokens bigint, reserved_usd numeric, reserved_tokens bigint)
+ORDER BY budget_id, period_start
+ON CONFLICT (budget_id, period_start) DO UPDATE SET ${BUDGET_COUNTERS.map((column) => `${column} = excluded.${column}`).join(', ')}, updated_at = now()`;

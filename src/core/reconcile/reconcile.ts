@@ -1,7 +1,7 @@
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import { droppedMonths } from '../partitions/maintenance.js';
 import { addMonths, type Month } from '../partitions/months.js';
-import { AGGREGATE_COLUMNS, AGGREGATE_DRIFT_SQL, FIX_AGGREGATES_SQL, SUBSCRIPTION_DRIFT_SQL } from './reconcile-sql.js';
+import { AGGREGATE_COLUMNS, AGGREGATE_DRIFT_SQL, BUDGET_COUNTERS, BUDGET_DRIFT_SQL, FIX_AGGREGATES_SQL, FIX_BUDGETS_SQL, SUBSCRIPTION_DRIFT_SQL } from './reconcile-sql.js';
 
 export interface ReconcileOptions {
   /** First UTC day, YYYY-MM-DD. */
@@ -34,12 +34,24 @@ export interface SubscriptionDrift {
   costUsedUsd: { actual: string; expected: string };
 }
 
+/** A budget's counter row for one period whose used_* differ from the ledger it settles, or reserved_* from its live holds. */
+export interface BudgetDrift {
+  budgetId: number;
+  budgetName: string;
+  periodStart: Date;
+  periodEnd: Date;
+  columns: ColumnDrift[];
+}
+
 export interface ReconcileResult {
   applied: boolean;
   aggregates: AggregateDrift[];
   subscriptions: SubscriptionDrift[];
   /** Subscriptions left alone because their period covers a month retention dropped. */
   skippedSubscriptions: number[];
+  budgets: BudgetDrift[];
+  /** Budget periods left alone because they cover a month retention dropped. */
+  skippedBudgets: { budgetId: number; periodStart: Date }[];
 }
 
 export class ReconcileOptionError extends Error {
@@ -90,15 +102,41 @@ async function findDrift(sequelize: Sequelize, options: ReconcileOptions, droppe
       costUsedUsd: { actual: row.actual_cost_used_usd, expected: row.expected_cost_used_usd },
     });
   }
-  return { aggregates, subscriptions, skippedSubscriptions };
+  const budgetRows = await sequelize.query<Record<string, string | number | boolean | Date | null>>(BUDGET_DRIFT_SQL, { bind, type: QueryTypes.SELECT, transaction });
+  const budgets: BudgetDrift[] = [];
+  const skippedBudgets: ReconcileResult['skippedBudgets'] = [];
+  // What FIX_BUDGETS_SQL sets each drifting counter row to: every counter, not only the drifting ones.
+  const budgetFixes: Record<string, unknown>[] = [];
+  for (const row of budgetRows) {
+    const period = { budgetId: row.budget_id as number, periodStart: new Date(row.period_start as Date) };
+    if (monthsOverlapping(dropped, period.periodStart, new Date(row.period_end as Date)).length > 0) {
+      skippedBudgets.push(period);
+      continue;
+    }
+    budgets.push({
+      ...period,
+      budgetName: row.name as string,
+      periodEnd: new Date(row.period_end as Date),
+      columns: BUDGET_COUNTERS.filter((column) => row[`differs_${column}`] === true)
+        .map((column) => ({ column, actual: (row[`actual_${column}`] as string | null) ?? null, expected: row[`expected_${column}`] as string })),
+    });
+    budgetFixes.push({
+      budget_id: row.budget_id,
+      period_start: row.period_start,
+      period_end: row.period_end,
+      ...Object.fromEntries(BUDGET_COUNTERS.map((column) => [column, row[`expected_${column}`]])),
+    });
+  }
+  return { drift: { aggregates, subscriptions, skippedSubscriptions, budgets, skippedBudgets }, budgetFixes };
 }
 
 /**
- * Recomputes the daily aggregates of a range of UTC days (every column the record statement sums)
- * and the debits of the subscriptions whose period overlaps it from the logs, and reports every key
- * that drifted. With `apply`, the aggregate and subscription tables are locked against the tracker
- * (SHARE ROW EXCLUSIVE: events wait, nothing is lost), the drift is found again and fixed, all in
- * one transaction. Refuses a range touching a month whose logs retention dropped.
+ * Recomputes the daily aggregates of a range of UTC days (every column the record statement sums),
+ * the debits of the subscriptions whose period overlaps it and the budget counters of the periods
+ * overlapping it from the logs (and the live holds), and reports every key that drifted. With
+ * `apply`, those tables are locked against the tracker and the budget reserve (SHARE ROW EXCLUSIVE:
+ * calls wait, nothing is lost), the drift is found again and fixed, all in one transaction.
+ * Refuses a range touching a month whose logs retention dropped.
  */
 export async function reconcile(sequelize: Sequelize, options: ReconcileOptions): Promise<ReconcileResult> {
   checkDay('--from', options.from);
@@ -109,10 +147,10 @@ export async function reconcile(sequelize: Sequelize, options: ReconcileOptions)
   if (refused.length > 0) {
     throw new LogsDroppedError(`the logs of ${refused.join(', ')} were dropped by retention: their aggregates are the only record left and cannot be recomputed; pick a range after ${refused.at(-1)}`);
   }
-  if (!options.apply) return { applied: false, ...(await findDrift(sequelize, options, dropped)) };
+  if (!options.apply) return { applied: false, ...(await findDrift(sequelize, options, dropped)).drift };
   return sequelize.transaction(async (transaction) => {
-    await sequelize.query('LOCK TABLE ai_usage_tracking, subscriptions IN SHARE ROW EXCLUSIVE MODE', { transaction });
-    const drift = await findDrift(sequelize, options, dropped, transaction);
+    await sequelize.query('LOCK TABLE ai_usage_tracking, subscriptions, ai_budget_usage, ai_budget_holds IN SHARE ROW EXCLUSIVE MODE', { transaction });
+    const { drift, budgetFixes } = await findDrift(sequelize, options, dropped, transaction);
     if (drift.aggregates.length > 0) await sequelize.query(FIX_AGGREGATES_SQL, { bind: [options.from, options.to], transaction });
     if (drift.subscriptions.length > 0) {
       await sequelize.query(
@@ -121,6 +159,7 @@ export async function reconcile(sequelize: Sequelize, options: ReconcileOptions)
         { bind: [JSON.stringify(drift.subscriptions.map((s) => ({ id: s.subscriptionId, tokens_used: s.tokensUsed.expected, cost_used_usd: s.costUsedUsd.expected })))], transaction },
       );
     }
+    if (budgetFixes.length > 0) await sequelize.query(FIX_BUDGETS_SQL, { bind: [JSON.stringify(budgetFixes)], transaction });
     return { applied: true, ...drift };
   });
 }

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createTracker } from '../../../src/core/index.js';
 import { maintainLogPartitions } from '../../../src/core/partitions/index.js';
+import { insertBudget } from '../../budgets/support.js';
 import { createTestDatabase, type TestDatabase } from '../../support/database.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -58,13 +59,17 @@ it('db:reconcile exits 0 without drift, 2 on drift in a dry run, fixes it with -
   const today = new Date().toISOString().slice(0, 10);
   await createTracker({ sequelize: db.sequelize }).track({ section: 'chat', modelName: 'gemini-2.5-flash', promptTokens: 5, completionTokens: 5, responseTimeMs: 5 });
   expect((await cli('src/cli/db-reconcile.ts', ['--from', today, '--to', today])).code).toBe(0);
+  const budgetId = await insertBudget(db.sequelize, { name: 'cli budget', limitUsd: '100', period: 'day' });
+  expect((await cli('src/cli/db-reconcile.ts', ['--from', today, '--to', today])).code).toBe(0);
   await db.sequelize.query('UPDATE ai_usage_tracking SET request_count = request_count + 1 WHERE date = $1', { bind: [today] });
+  await db.sequelize.query('UPDATE ai_budget_usage SET used_tokens = used_tokens + 4 WHERE budget_id = $1', { bind: [budgetId] });
   const dry = await cli('src/cli/db-reconcile.ts', ['--from', today, '--to', today]);
   expect(dry.stdout).toMatch(/request_count 2 -> 1/);
+  expect(dry.stdout).toMatch(new RegExp(`budget ${budgetId} "cli budget" period from ${today}T00:00:00.000Z: used_tokens 14 -> 10`));
   expect(dry.code).toBe(2);
   const fixed = await cli('src/cli/db-reconcile.ts', ['--from', today, '--to', today, '--apply']);
   expect(fixed.code).toBe(0);
-  expect(fixed.stdout).toMatch(/Fixed 1 aggregate key/);
+  expect(fixed.stdout).toMatch(/Fixed 1 aggregate key\(s\), 0 subscription\(s\) and 1 budget counter row\(s\)/);
   expect((await cli('src/cli/db-reconcile.ts', ['--from', today, '--to', today])).code).toBe(0);
   const old = new Date(Date.now() - 100 * 86_400_000).toISOString().slice(0, 10);
   const refused = await cli('src/cli/db-reconcile.ts', ['--from', old, '--to', today]);
