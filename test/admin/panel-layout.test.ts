@@ -98,6 +98,10 @@ describeBrowser('the panel layout at 1440x900 and 390x844', () => {
     expect(visible.sort()).toEqual(['createdAt', 'responseTimeMs', 'section', 'success', 'totalTokens']);
     const width = await page.$eval('table[data-css="ai_usage_logs-table"] tbody tr', (row) => row.getBoundingClientRect().right);
     expect(width).toBeLessThanOrEqual(390);
+    // The statistics' breakdowns fit too: each name on a line of its own, its five figures under it.
+    const breakdownCells = await page.$$eval('[data-testid=stats-breakdown] :is(th, td)', (cells) => cells.filter((c) => getComputedStyle(c).display !== 'none').map((c) => c.getBoundingClientRect().right));
+    expect(breakdownCells.length).toBeGreaterThan(10);
+    expect(Math.max(...breakdownCells)).toBeLessThanOrEqual(390);
     // The daily aggregate too: day, section, tokens and cost.
     await page.goto(`${panel.baseUrl}/admin/resources/ai_usage_tracking`);
     await page.waitForSelector('table[data-css="ai_usage_tracking-table"] tbody tr td[data-property-name]');

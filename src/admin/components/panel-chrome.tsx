@@ -21,6 +21,13 @@ table[data-css$="-table"] > thead > tr > *, table[data-css$="-table"] > thead > 
 table[data-css$="-table"] > tbody > tr > td[data-property-name=date] { white-space: nowrap; }
 [data-testid=tokens-cell] small { white-space: normal !important; display: block; max-width: 150px; }
 @media (min-width: 768px) { [data-testid=stats-breakdown] { min-width: max-content !important; } }
+@media (max-width: 767px) {
+  [data-testid=stats-breakdown] :is(table, thead, tbody) { display: block; }
+  [data-testid=stats-breakdown] tr { display: grid; grid-template-columns: repeat(5, minmax(0, 1fr)); }
+  [data-testid=stats-breakdown] tr > * { padding: 4px 2px !important; font-size: 12px; }
+  [data-testid=stats-breakdown] tr > :first-child { grid-column: 1 / -1; text-align: left; border-bottom: 0 !important; padding-top: 8px !important; }
+  [data-testid=stats-breakdown] thead tr > :first-child { display: none; }
+}
 #drawerPortal { max-width: 100vw; }
 #drawerPortal section { max-width: 100%; }
 .ai-usage-drawer-close { position: absolute; top: 12px; right: 12px; z-index: 100000; width: 32px; height: 32px; border-radius: 16px; border: 1px solid #c0c0ca; background: #fff; cursor: pointer; font-size: 18px; line-height: 28px; }
