@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { BudgetExceededError, createBudgetGate } from '../../src/core/index.js';
-import { ensureSql, reserveSql } from '../../src/core/budgets/reserve-sql.js';
+import { callsParameter, ensureSql, reserveSql } from '../../src/core/budgets/reserve-sql.js';
 import { withPgClient } from '../../src/core/pg-client.js';
 import { OWN_USERS } from '../../src/core/users/user-reference.cjs';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -43,7 +43,7 @@ interface Row {
 
 /** One execution of the reserve statement for `calls`, as the gate runs it. */
 function reserveStatement(calls: Call[], ensure = true): Promise<Row[]> {
-  const json = JSON.stringify(calls.map((c, i) => ({ ord: i + 1, event_id: c.eventId, user_id: c.userId, section: c.section, model_name: c.modelName, created_at: c.at, hold_usd: c.hold.usd, hold_tokens: c.hold.tokens })));
+  const json = callsParameter(calls);
   return withPgClient(db.sequelize, async (client) => {
     if (ensure) await client.query({ text: ensureSql(OWN_USERS), values: [json, 'enforce'] });
     return (await client.query<Row>({ text: reserveSql(OWN_USERS), values: [json, 'enforce', 60] })).rows;

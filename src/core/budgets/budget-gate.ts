@@ -9,7 +9,7 @@ import type { UserId } from '../users/user-id.js';
 import { OWN_USERS, type UserReference } from '../users/user-reference.cjs';
 import { DEFAULT_BUDGET_CONFIG, type BudgetConfig } from './config.js';
 import { enforcedScopes } from './enforced-scopes.js';
-import { ensureSql, RELEASE_SQL, reserveSql, type ReservedCall } from './reserve-sql.js';
+import { callsParameter, ensureSql, RELEASE_SQL, reserveSql } from './reserve-sql.js';
 import type { WorstCase } from './worst-case.js';
 
 /** A call about to be sent, as its budgets see it. */
@@ -104,12 +104,6 @@ function refusalOf(row: ReserveRow, hold: WorstCase): BudgetRefusal {
   };
 }
 
-/**
- * `text` with each lone UTF-16 surrogate replaced by U+FFFD, as UTF-8 encoding a bind parameter would:
- * JSON.stringify writes one as a \u escape, which jsonb refuses, failing the whole batch.
- */
-const wellFormed = (text: string): string => text.replace(/\p{Surrogate}/gu, '\uFFFD');
-
 const pgCode = (error: unknown): string | undefined => {
   const e = error as { code?: string; parent?: { code?: string } };
   return e?.code ?? e?.parent?.code;
@@ -132,21 +126,14 @@ export function createBudgetGate(options: BudgetGateOptions): BudgetGate {
    * Returns each call's rows, in the calls' order.
    */
   async function attempt(client: PgClient, calls: BudgetCall[]): Promise<ReserveRow[][]> {
-    const json = JSON.stringify(
-      calls.map((c, i): ReservedCall => ({
-        ord: i + 1,
-        event_id: c.eventId,
-        user_id: typeof c.userId === 'string' ? wellFormed(c.userId) : c.userId,
-        section: wellFormed(c.section),
-        model_name: wellFormed(c.modelName),
-        created_at: c.at,
-        hold_usd: c.hold.usd,
-        hold_tokens: c.hold.tokens,
-      })),
-    );
+    const json = callsParameter(calls);
     for (let round = 0; ; round++) {
       const { rows } = await client.query<ReserveRow>({ ...reserveStatement, values: [json, config.quotaMode, config.holdTtlSeconds] });
-      if (rows[0]!.found === rows[0]!.targets || round === 2) return calls.map((_, i) => rows.filter((row) => row.ord === i + 1));
+      if (rows[0]!.found === rows[0]!.targets || round === 2) {
+        const byCall = calls.map((): ReserveRow[] => []);
+        for (const row of rows) byCall[row.ord - 1]!.push(row);
+        return byCall;
+      }
       await client.query({ ...ensureStatement, values: [json, config.quotaMode] });
     }
   }
@@ -161,11 +148,10 @@ export function createBudgetGate(options: BudgetGateOptions): BudgetGate {
     let pending = calls.map((call, index) => ({ call, index }));
     while (pending.length > 0) {
       const rows = await attempt(client, pending.map((p) => p.call));
+      // Missing counter rows: nothing was decided, and reserve() reports it for every call.
       const incomplete = rows[0]![0]!.found !== rows[0]![0]!.targets;
-      const retry = pending.filter((p, i) => !incomplete && rows[i]![0]!.outcome === 'retry');
-      pending.forEach((p, i) => {
-        if (!retry.includes(p)) decided[p.index] = rows[i]!;
-      });
+      const retry: typeof pending = [];
+      pending.forEach((p, i) => (!incomplete && rows[i]![0]!.outcome === 'retry' ? retry.push(p) : (decided[p.index] = rows[i]!)));
       pending = retry;
     }
     return decided;

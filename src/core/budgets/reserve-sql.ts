@@ -1,9 +1,10 @@
 import type { UserReference } from '../users/user-reference.cjs';
+import type { BudgetCall } from './budget-gate.js';
 import { budgetTargetsSql } from './targets-sql.js';
 
 /**
  * The calls of a batch with the budgets that apply to each. $1 is the calls as a JSON array of
- * objects with the columns below (ReservedCall), `ord` their order from 1; $2 the default mode of
+ * objects with the columns below (callsParameter), `ord` their order from 1; $2 the default mode of
  * quota budgets. JSON rather than one array per column: the planner guesses the same number of rows
  * for any batch, so one generic plan serves every execution instead of planning each batch's size anew.
  */
@@ -18,7 +19,7 @@ call AS (
 }
 
 /** One element of $1: a call, its place in the batch and its hold (hold_usd null when the call is unpriced). */
-export interface ReservedCall {
+interface ReservedCall {
   ord: number;
   event_id: string;
   user_id: string | number | null;
@@ -27,6 +28,28 @@ export interface ReservedCall {
   created_at: Date;
   hold_usd: string | null;
   hold_tokens: number;
+}
+
+/**
+ * `text` with each lone UTF-16 surrogate replaced by U+FFFD, as UTF-8 encoding a bind parameter would:
+ * JSON.stringify writes one as a \u escape, which jsonb refuses, failing the whole batch.
+ */
+const wellFormed = (text: string): string => text.replace(/\p{Surrogate}/gu, '\uFFFD');
+
+/** $1 of the statements below: the calls, in order. */
+export function callsParameter(calls: readonly BudgetCall[]): string {
+  return JSON.stringify(
+    calls.map((c, i): ReservedCall => ({
+      ord: i + 1,
+      event_id: c.eventId,
+      user_id: typeof c.userId === 'string' ? wellFormed(c.userId) : c.userId,
+      section: wellFormed(c.section),
+      model_name: wellFormed(c.modelName),
+      created_at: c.at,
+      hold_usd: c.hold.usd,
+      hold_tokens: c.hold.tokens,
+    })),
+  );
 }
 
 /** Whether a hold fits a budget's counter row once `before` (USD and tokens held ahead of it) is added: SQL over columns of `row`. */
@@ -48,7 +71,7 @@ const fitsSql = (row: string, beforeUsd: string, beforeTokens: string) => `((${r
  *   in order (the first of a batch is always held or refused), so no call is refused that had room.
  *
  * A call no budget applies to comes back with one row, budget_id null, outcome null (nothing to hold).
- * `found < targets`: some counter rows do not exist yet; nothing changed (ENSURE_SQL, then again).
+ * `found < targets`: some counter rows do not exist yet; nothing changed (ensureSql, then again).
  * Prepared: the locks are held for one execution only, and it is planned once per connection.
  */
 export function reserveSql(users: UserReference): string {
